@@ -1,0 +1,19 @@
+/**
+ * @module Per-endpoint webhook secrets (design.md §4, contract): lowercase hex of
+ * HMAC-SHA256(key = EVENTSUB_SECRET, message = "conduit-webhook:" + NAME), 64 characters. Nothing to store, and
+ * rotating the master secret re-keys every endpoint.
+ */
+import { toHex } from './hex.ts';
+import { hmacKey } from './signature.ts';
+
+export const ENDPOINT_NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
+
+export async function endpointSecret(masterSecret: string, endpointName: string): Promise<string> {
+  if (!ENDPOINT_NAME.test(endpointName)) throw new Error(`invalid endpoint name ${JSON.stringify(endpointName)}`);
+  const mac = await crypto.subtle.sign(
+    'HMAC',
+    await hmacKey(masterSecret),
+    new TextEncoder().encode(`conduit-webhook:${endpointName}`),
+  );
+  return toHex(new Uint8Array(mac));
+}

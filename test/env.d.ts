@@ -1,0 +1,7 @@
+/** Bindings the test configuration adds on top of wrangler.toml (vitest.config.ts). */
+declare namespace Cloudflare {
+  interface Env {
+    SIM_BASE: string;
+    CONSUMER_TOKEN?: string;
+  }
+}
