@@ -12,6 +12,7 @@ import type { Sim } from './context.ts';
 import { createControlRoutes } from './control.ts';
 import { createDelivery } from './delivery.ts';
 import { createHelixRoutes } from './helix/index.ts';
+import { sweepOrphanConduits } from './lifecycle.ts';
 import { createOAuthRoutes } from './oauth.ts';
 import { SimState } from './state.ts';
 import { Timers } from './timers.ts';
@@ -62,12 +63,16 @@ export async function startSimulator(opts: StartOptions = {}): Promise<RunningSi
   });
   const port = (server.address() as AddressInfo).port;
   sim.baseUrl = `http://${host}:${port}`;
+  // The 72-hour rule (twitch-eventsub.md §5.2) on the sim clock; /_sim/clock also sweeps right after a jump.
+  const sweeper = setInterval(() => sweepOrphanConduits(sim), 60_000);
+  sweeper.unref();
 
   return {
     sim,
     url: sim.baseUrl,
     port,
     close: async () => {
+      clearInterval(sweeper);
       sim.timers.cancelAll();
       hub.closeAll();
       server.closeAllConnections();

@@ -121,8 +121,6 @@ export interface ShardStats {
 export interface SimEvents {
   /** A shard left `enabled` (twitch-eventsub.md §4: sim emits conduit.shard.disabled on every such transition). */
   shardDisabled: [conduit: Conduit, shard: Shard];
-  /** A webhook transport was assigned to a shard: a challenge must follow. */
-  shardWebhookAssigned: [conduit: Conduit, shard: Shard];
   conduitDeleted: [conduit: Conduit];
 }
 

@@ -50,7 +50,7 @@ export function createChallenger(sim: Sim): Challenger {
   function challengeShard(conduit: Conduit, shard: Shard): Promise<boolean> {
     const transport = shard.transport;
     if (transport.method !== 'webhook') return Promise.resolve(false);
-    // The same assignment may be challenged both through the shardWebhookAssigned event and a direct call.
+    // One challenge per assignment: a second call for the same transport joins the flight already running.
     const running = latest.get(shard);
     if (running?.transport === transport && running.done) return running.done;
     const flight: InFlight = { transport };

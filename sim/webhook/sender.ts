@@ -12,9 +12,6 @@ export function createWebhookOut(sim: Sim): WebhookOut {
   /** Consecutive failed messages per plain webhook subscription (shards keep theirs in `shard.failures`). */
   const subFailures = new WeakMap<Subscription, number>();
 
-  // A webhook assignment must be challenged (§3.4); challengeShard dedupes if Helix also calls it directly.
-  sim.state.on('shardWebhookAssigned', (conduit, shard) => void challenger.challengeShard(conduit, shard));
-
   const statsKey = (t: WebhookTarget): string => (t.shard ? `${t.shard.conduit.id}/${t.shard.shard.id}` : 'direct');
 
   /** The target shard still carries this exact webhook: failures of an old transport never count against a new one. */

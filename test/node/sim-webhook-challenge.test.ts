@@ -102,10 +102,11 @@ describe('conduit shard challenge', () => {
     }
   });
 
-  it('sends one challenge when the shardWebhookAssigned event and a direct call both ask for it', async () => {
+  it('sends one challenge when the same assignment is challenged twice', async () => {
     const shard = pendingShard();
-    h.sim.state.emit('shardWebhookAssigned', conduit, shard);
+    const first = h.sim.webhooks.challengeShard(conduit, shard);
     expect(await withTimeout('challenge', h.sim.webhooks.challengeShard(conduit, shard))).toBe(true);
+    expect(await first).toBe(true);
     expect(rx.ofType('webhook_callback_verification')).toHaveLength(1);
     expect(shard.status).toBe('enabled');
   });
