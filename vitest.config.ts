@@ -28,6 +28,8 @@ export default defineConfig({
         plugins: [
           cloudflareTest(({ inject }) => {
             const sim = `127.0.0.1:${inject('simPort')}`;
+            // The simulator calls PUBLIC_URL for webhook challenges; in this runtime a Node stand-in answers them.
+            const publicUrl = `http://127.0.0.1:${inject('responderPort')}`;
             return {
               wrangler: { configPath: './wrangler.toml' },
               miniflare: {
@@ -37,6 +39,7 @@ export default defineConfig({
                   TWITCH_AUTH_BASE: `http://${sim}/oauth2`,
                   TWITCH_EVENTSUB_WS_URL: `ws://${sim}/ws`,
                   SIM_BASE: `http://${sim}`,
+                  PUBLIC_URL: publicUrl,
                 },
               },
             };
@@ -44,6 +47,8 @@ export default defineConfig({
         ],
         test: {
           name: 'workers',
+          // One simulator process serves every file, and tests reset it: files run one at a time.
+          fileParallelism: false,
           include: ['test/workers/**/*.test.ts'],
           globalSetup: ['./test/workers/global-setup.ts'],
           testTimeout: 30_000,

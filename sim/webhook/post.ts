@@ -21,7 +21,30 @@ export interface PostOutcome {
   error?: string;
 }
 
+/** Webhook POSTs in flight at once. A 20,000-shard PATCH must not open 20,000 sockets (the fd limit is about that). */
+const MAX_IN_FLIGHT = 64;
+let inFlight = 0;
+const waiting: (() => void)[] = [];
+
+async function slot(): Promise<() => void> {
+  if (inFlight >= MAX_IN_FLIGHT) await new Promise<void>((resolve) => waiting.push(resolve));
+  inFlight++;
+  return () => {
+    inFlight--;
+    waiting.shift()?.();
+  };
+}
+
 export async function postSigned(sim: Sim, post: SignedPost): Promise<PostOutcome> {
+  const release = await slot();
+  try {
+    return await postNow(sim, post);
+  } finally {
+    release();
+  }
+}
+
+async function postNow(sim: Sim, post: SignedPost): Promise<PostOutcome> {
   // A fresh timestamp per attempt; the very string that is signed goes into the header (§3.3, §8.4).
   const timestamp = sim.clock.rfc3339(sim.clock.now() + (post.offsetMs ?? 0));
   const headers = signedHeaders({ ...post, timestamp });

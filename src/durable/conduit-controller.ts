@@ -1,39 +1,218 @@
 /**
- * @module ConduitController: the single writer that owns the conduit (design.md §2, §6). This file holds its
- * storage schema so far; bootstrap, reconcile and the admin operations are issue #3 and are not built yet.
+ * @module ConduitController: the single writer that owns the conduit (design.md §2, §6). Every change to shard
+ * assignments goes through this object, serialized, so the cron, the admin API and shard objects never race. The
+ * logic lives in `controller/` and `src/core`; this class decodes RPC calls, runs them one at a time, maps failures
+ * to plain `Outcome`s and keeps a chunked reconcile going with its alarm.
  */
 import { DurableObject } from 'cloudflare:workers';
+import { loadConfig, type Config } from '../config.ts';
 import { logError } from '../log.ts';
+import { AppTokenManager } from '../twitch/app-token.ts';
+import { TwitchError } from '../twitch/errors.ts';
+import { HelixClient } from '../twitch/helix-client.ts';
+import type { Outcome } from './controller-types.ts';
+import { BootstrapError, bootstrap, ensureDefaultEndpoint } from './controller/bootstrap.ts';
+import { Budget } from './controller/budget.ts';
+import { ControllerFailure } from './controller/failure.ts';
+import { ControllerOps } from './controller/ops.ts';
+import { ControllerRecords } from './controller/records.ts';
+import { migrate } from './controller/schema.ts';
+import { ControllerStore } from './controller/store.ts';
 
-const SCHEMA_VERSION = 1;
+/**
+ * The object's name is `conduit:<CONDUIT_ID>` (controller-stub.ts), optionally with `#<suffix>` so that tests can
+ * run isolated controllers: the name, not the environment, says which conduit this object owns.
+ */
+export function conduitSettingOf(name: string, fallback: string): string {
+  const m = /^conduit:([^#]+)(#.*)?$/.exec(name);
+  return m ? m[1]! : fallback;
+}
 
-const MIGRATIONS: string[] = [`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`];
+/** Continue an unfinished reconcile this soon after an invocation ran out of budget. */
+const CONTINUE_AFTER_MS = 1_000;
+
+/** An invocation's tools: a fresh Helix client (its call counter is this invocation's budget). */
+export interface Invocation {
+  config: Config;
+  helix: HelixClient;
+  tokens: AppTokenManager;
+  budget: Budget;
+}
 
 export class ConduitController extends DurableObject<Env> {
+  readonly store: ControllerStore;
+  readonly records: ControllerRecords;
+  private queue: Promise<unknown> = Promise.resolve();
+  /** Set when the schema migration failed: every call then answers 503 instead of touching bad storage. */
+  private broken: unknown = null;
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    // Errors must not escape blockConcurrencyWhile, or the object is reset (cloudflare.md §1.7): capture, rethrow.
-    let failure: unknown;
+    this.store = new ControllerStore(ctx.storage.sql);
+    this.records = new ControllerRecords(ctx.storage.sql, () => Date.now());
     void ctx.blockConcurrencyWhile(async () => {
       try {
-        this.migrate();
+        migrate(ctx.storage.sql);
+        ensureDefaultEndpoint(this.store, () => Date.now());
       } catch (err) {
-        failure = err;
-        logError(`ConduitController:${ctx.id.name ?? ctx.id.toString()} migrate`, err);
+        // Never let an error escape blockConcurrencyWhile (the object would be reset): log and rethrow per call.
+        logError(`ConduitController:${this.name} migrate`, err);
+        this.broken = err;
       }
     });
-    if (failure) throw failure;
   }
 
-  private migrate(): void {
-    const sql = this.ctx.storage.sql;
-    const current = sql.exec<{ user_version: number }>('PRAGMA user_version').one().user_version;
-    for (let v = current; v < SCHEMA_VERSION; v++) sql.exec(MIGRATIONS[v]!);
-    if (current < SCHEMA_VERSION) sql.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+  get name(): string {
+    return this.ctx.id.name ?? this.ctx.id.toString();
   }
 
-  /** Storage schema version, so tests and the status route can tell the object is alive and migrated. */
-  schemaVersion(): number {
-    return this.ctx.storage.sql.exec<{ user_version: number }>('PRAGMA user_version').one().user_version;
+  invocation(): Invocation {
+    const config = loadConfig(this.env);
+    const store = this.store;
+    const tokens = new AppTokenManager({
+      authBase: config.TWITCH_AUTH_BASE,
+      clientId: config.TWITCH_CLIENT_ID,
+      clientSecret: config.TWITCH_CLIENT_SECRET,
+      store: { load: () => store.token, save: (t) => void (store.token = t) },
+    });
+    const helix = new HelixClient({ apiBase: config.TWITCH_API_BASE, clientId: config.TWITCH_CLIENT_ID, tokens });
+    return { config, helix, tokens, budget: new Budget(() => helix.calls) };
+  }
+
+  /** Ensure the conduit is known, bootstrapping on first use (validating the token first, §7.2). */
+  async conduitFor(inv: Invocation): Promise<{ id: string; shardCount: number }> {
+    const known = this.store.conduit;
+    if (known) return known;
+    await inv.tokens.validateIfDue();
+    try {
+      const conduit = await bootstrap({
+        conduitSetting: conduitSettingOf(this.name, inv.config.CONDUIT_ID),
+        store: this.store,
+        records: this.records,
+        helix: inv.helix,
+        budget: inv.budget,
+      });
+      this.store.setMeta('bootstrap_error', null);
+      return conduit;
+    } catch (err) {
+      if (err instanceof BootstrapError) this.store.setMeta('bootstrap_error', err.message);
+      throw err;
+    }
+  }
+
+  /** Run `fn` after every earlier change has finished: one writer, one change at a time. */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The RPC wrapper: serialize (optionally), catch, tag, log and turn failures into an Outcome. */
+  async call<T>(method: string, fn: () => Promise<T>, opts: { serialize?: boolean } = {}): Promise<Outcome<T>> {
+    if (this.broken) return { ok: false, status: 503, error: 'controller storage failed to migrate' };
+    try {
+      const value = await (opts.serialize === false ? fn() : this.exclusive(fn));
+      return { ok: true, value };
+    } catch (err) {
+      return this.failure(method, err);
+    }
+  }
+
+  private failure(method: string, err: unknown): Outcome<never> {
+    if (err instanceof ControllerFailure) return { ok: false, status: err.status, error: err.message };
+    if (err instanceof BootstrapError) return { ok: false, status: 409, error: err.message };
+    if (err instanceof TwitchError) {
+      logError(`ConduitController:${this.name} ${method}`, err, { kind: err.kind, status: err.status });
+      if (err.kind === 'rate_limited' || err.kind === 'conduit_limit' || err.kind === 'subscription_limit') {
+        return { ok: false, status: 429, error: err.message, details: { kind: err.kind, retry_at: err.retryAt } };
+      }
+      if (err.kind === 'network') return { ok: false, status: 503, error: err.message, details: { kind: err.kind } };
+      return { ok: false, status: 502, error: err.message, details: { kind: err.kind, twitch_status: err.status } };
+    }
+    logError(`ConduitController:${this.name} ${method}`, err);
+    return { ok: false, status: 502, error: err instanceof Error ? err.message : String(err) };
+  }
+
+  /** Ask for the next chunk of an unfinished reconcile. */
+  async scheduleContinuation(): Promise<void> {
+    await this.ctx.storage.setAlarm(Date.now() + CONTINUE_AFTER_MS);
+  }
+
+  override async alarm(): Promise<void> {
+    try {
+      await this.ops.continueReconcile();
+    } catch (err) {
+      logError(`ConduitController:${this.name} alarm`, err);
+    }
+  }
+
+  private get ops(): ControllerOps {
+    return new ControllerOps(this);
+  }
+
+  // RPC surface (ControllerRpc). Each delegates to ControllerOps inside `call`.
+  status(opts?: { shard_offset?: number; shard_limit?: number }) {
+    return this.call('status', () => this.ops.status(opts), { serialize: false });
+  }
+  listConduits() {
+    return this.call('listConduits', () => this.ops.listConduits(), { serialize: false });
+  }
+  createConduit(shardCount: number) {
+    return this.call('createConduit', () => this.ops.createConduit(shardCount));
+  }
+  updateConduit(id: string, shardCount: number) {
+    return this.call('updateConduit', () => this.ops.updateConduit(id, shardCount));
+  }
+  deleteConduit(id: string) {
+    return this.call('deleteConduit', () => this.ops.deleteConduit(id));
+  }
+  getLayout() {
+    return this.call('getLayout', async () => this.ops.getLayout(), { serialize: false });
+  }
+  putLayout(shards: string[]) {
+    return this.call('putLayout', () => this.ops.putLayout(shards));
+  }
+  listEndpoints() {
+    return this.call('listEndpoints', async () => this.ops.listEndpoints(), { serialize: false });
+  }
+  addEndpoint(input: Parameters<ControllerOps['addEndpoint']>[0]) {
+    return this.call('addEndpoint', async () => this.ops.addEndpoint(input));
+  }
+  removeEndpoint(name: string) {
+    return this.call('removeEndpoint', async () => this.ops.removeEndpoint(name));
+  }
+  scale(shardCount: number, endpoint?: string) {
+    return this.call('scale', () => this.ops.scale(shardCount, endpoint));
+  }
+  removeShard(id: number) {
+    return this.call('removeShard', () => this.ops.removeShard(id));
+  }
+  reconcile(opts?: { dryRun?: boolean }) {
+    return this.call('reconcile', () => this.ops.reconcile(opts));
+  }
+  actions(opts?: { limit?: number; before?: number }) {
+    return this.call('actions', async () => this.records.actions(opts?.limit, opts?.before), { serialize: false });
+  }
+  listWindows() {
+    return this.call('listWindows', async () => this.records.windows(), { serialize: false });
+  }
+  addWindow(input: Parameters<ControllerOps['addWindow']>[0]) {
+    return this.call('addWindow', async () => this.ops.addWindow(input));
+  }
+  removeWindow(id: number) {
+    return this.call('removeWindow', async () => this.ops.removeWindow(id));
+  }
+  listSubscriptions() {
+    return this.call('listSubscriptions', async () => this.ops.listSubscriptions(), { serialize: false });
+  }
+  addSubscription(input: Parameters<ControllerOps['addSubscription']>[0]) {
+    return this.call('addSubscription', () => this.ops.addSubscription(input));
+  }
+  removeSubscription(key: string) {
+    return this.call('removeSubscription', () => this.ops.removeSubscription(key));
+  }
+  /** Cron entry (issue #6 builds maintenance on it): validate the token hourly and advance reconcile. */
+  tick() {
+    return this.call('tick', () => this.ops.tick());
   }
 }

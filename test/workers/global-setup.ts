@@ -4,10 +4,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { TestProject } from 'vitest/node';
+import { TEST_BINDINGS } from '../../vitest.config.ts';
+import { startChallengeResponder } from '../support/challenge-responder.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     simPort: number;
+    responderPort: number;
   }
 }
 
@@ -35,7 +38,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     });
   });
   project.provide('simPort', port);
+  const responder = await startChallengeResponder(TEST_BINDINGS.EVENTSUB_SECRET);
+  project.provide('responderPort', responder.port);
   return async () => {
+    await responder.close();
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
   };

@@ -1,0 +1,33 @@
+/**
+ * @module The per-invocation Helix budget. The Workers Free plan allows 50 subrequests per invocation
+ * (cloudflare.md §4.4); reconcile stops before it would exceed that, keeps its progress in storage and continues in
+ * the next invocation (an alarm), so a 20,000-shard conduit never needs more in one go.
+ */
+
+/** Subrequests one invocation may spend on Helix: 50 minus room for a token mint and a validation. */
+export const HELIX_BUDGET = 46;
+/** A logical call can take up to three attempts (401 renew, 503 retry, rate-limit wait: helix-http.ts). */
+export const ATTEMPTS_PER_CALL = 3;
+
+export class BudgetExhausted extends Error {
+  constructor() {
+    super('subrequest budget for this invocation is spent; continuing in the next one');
+    this.name = 'BudgetExhausted';
+  }
+}
+
+export class Budget {
+  constructor(
+    private readonly spent: () => number,
+    readonly limit = HELIX_BUDGET,
+  ) {}
+
+  /** Throw before a call that might not fit. */
+  guard(): void {
+    if (this.spent() + ATTEMPTS_PER_CALL > this.limit) throw new BudgetExhausted();
+  }
+
+  get used(): number {
+    return this.spent();
+  }
+}

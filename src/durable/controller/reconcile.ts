@@ -1,0 +1,233 @@
+/**
+ * @module Reconcile, chunked and resumable (design.md §6): list the actual shards page by page into a snapshot,
+ * run the pure planner, apply its steps (grow, PATCH batches, shrink) and restore desired subscriptions, keeping
+ * progress in storage so that a run spanning several invocations picks up where it stopped. Every action is
+ * recorded with its reason; per-shard refusals inside a 202 are failures, recorded by shard.
+ */
+import type { Config } from '../../config.ts';
+import type { EndpointState, Plan, PlanStep } from '../../core/plan-types.ts';
+import { plan as makePlan } from '../../core/planner.ts';
+import type { HelixClient } from '../../twitch/helix-client.ts';
+import type { ReconcileProgress, ReconcileResult } from '../controller-types.ts';
+import { Budget, BudgetExhausted } from './budget.ts';
+import { resolveEndpoint, type ResolvedEndpoint } from './endpoints.ts';
+import type { ControllerRecords } from './records.ts';
+import type { ControllerStore } from './store.ts';
+import { reconcileSubscriptions } from './subscriptions.ts';
+
+export interface ReconcileDeps {
+  store: ControllerStore;
+  records: ControllerRecords;
+  helix: HelixClient;
+  config: Pick<Config, 'PUBLIC_URL' | 'EVENTSUB_SECRET'>;
+  now: () => number;
+  budget: Budget;
+  sessions?: Record<string, string | null>;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export async function resolveAll(deps: ReconcileDeps): Promise<Map<string, ResolvedEndpoint>> {
+  const out = new Map<string, ResolvedEndpoint>();
+  for (const row of deps.store.endpoints()) out.set(row.name, await resolveEndpoint(row, deps.config, deps.sessions));
+  return out;
+}
+
+function planFromSnapshot(deps: ReconcileDeps, resolved: Map<string, ResolvedEndpoint>): Plan {
+  const conduit = deps.store.conduit!;
+  const endpoints: Record<string, EndpointState> = {};
+  for (const [name, r] of resolved) endpoints[name] = r.state;
+  return makePlan({
+    shardCount: conduit.shardCount,
+    desired: deps.store.layout(),
+    endpoints,
+    actual: deps.store.actual(),
+    applied: deps.store.applied(),
+  });
+}
+
+/** Refresh shard_count and list shards into the snapshot. Returns false if the budget ran out first. */
+async function list(deps: ReconcileDeps, progress: ReconcileProgress): Promise<void> {
+  const { store, helix, budget } = deps;
+  const conduit = store.conduit!;
+  let cursor = store.getMeta<string>('listing_cursor');
+  if (progress.pages_listed === 0) {
+    budget.guard();
+    const found = (await helix.getConduits()).find((c) => c.id === conduit.id);
+    if (!found) throw new Error(`conduit ${conduit.id} no longer exists on Twitch`);
+    store.conduit = { id: found.id, shardCount: found.shardCount };
+    store.beginListing();
+  }
+  for (;;) {
+    budget.guard();
+    const page = await helix.getShardsPage(conduit.id, cursor ? { after: cursor } : {});
+    store.addListed(page.shards);
+    progress.pages_listed++;
+    cursor = page.cursor;
+    store.setMeta('listing_cursor', cursor);
+    store.progress = progress;
+    if (!cursor) break;
+  }
+  store.commitListing();
+  store.setMeta('snapshot_at', iso(deps.now()));
+}
+
+async function apply(
+  deps: ReconcileDeps,
+  step: PlanStep,
+  resolved: Map<string, ResolvedEndpoint>,
+  progress: ReconcileProgress,
+): Promise<void> {
+  const { store, records, helix } = deps;
+  const conduit = store.conduit!;
+  if (step.kind === 'grow' || step.kind === 'shrink') {
+    const updated = await helix.updateConduit(conduit.id, step.to);
+    store.conduit = { id: updated.id, shardCount: updated.shardCount };
+    if (step.kind === 'shrink') store.dropShardsFrom(step.to);
+    records.record(step.kind, `${step.reason} (${step.from} → ${step.to} shards)`, 'ok');
+    return;
+  }
+  const batch = step.shards.flatMap((change) => {
+    const assignment = resolved.get(change.endpoint)?.assignment;
+    return assignment ? [{ id: change.id, transport: assignment, change }] : [];
+  });
+  const skipped = step.shards.length - batch.length;
+  if (skipped > 0) records.record('assign', `${skipped} shard(s) skipped: endpoint has no transport now`, 'failed');
+  if (batch.length === 0) return;
+  const result = await helix.updateShards(
+    conduit.id,
+    batch.map(({ id, transport }) => ({ id, transport })),
+  );
+  const failed = new Set(result.failures.map((f) => f.id));
+  for (const { id, change } of batch) {
+    if (failed.has(id)) continue;
+    store.setApplied(id, resolved.get(change.endpoint)!.fingerprint);
+  }
+  for (const s of result.updated) store.setActual(s);
+  for (const f of result.failures) {
+    store.setApplied(f.id, null);
+    records.record('assign', `Twitch refused shard ${f.id}: ${f.message}`, 'failed', { shard: f.id, code: f.code });
+    progress.last_error = `shard ${f.id}: ${f.message}`;
+  }
+  const ok = batch.filter((b) => !failed.has(b.id));
+  if (ok.length > 0) {
+    records.record('assign', summarize(ok.map((b) => b.change)), 'ok', {
+      shards: ok.slice(0, 50).map((b) => ({ id: b.id, endpoint: b.change.endpoint, reason: b.change.reason })),
+      count: ok.length,
+    });
+  }
+}
+
+function summarize(changes: { id: number; endpoint: string; reason: string }[]): string {
+  const first = changes[0]!;
+  if (changes.length === 1) return `shard ${first.id} → '${first.endpoint}': ${first.reason}`;
+  const ids = changes.map((c) => c.id);
+  return `${changes.length} shards (${Math.min(...ids)}–${Math.max(...ids)}) assigned; first: shard ${first.id} → '${first.endpoint}': ${first.reason}`;
+}
+
+/**
+ * One invocation's worth of reconcile. `fresh` restarts from listing even if a run is in progress (the desired
+ * state changed); otherwise an unfinished run continues.
+ */
+export async function runReconcile(
+  deps: ReconcileDeps,
+  opts: { dryRun?: boolean; fresh?: boolean } = {},
+): Promise<ReconcileResult> {
+  const { store, records, budget } = deps;
+  if (opts.dryRun) return dryRun(deps);
+  let progress = store.progress;
+  const finished = ['idle', 'done', 'failed'].includes(progress.phase);
+  if (finished || opts.fresh) {
+    progress = {
+      phase: 'listing',
+      started_at: iso(deps.now()),
+      pages_listed: 0,
+      steps_done: 0,
+      steps_total: 0,
+      helix_calls: 0,
+      invocations: 0,
+      last_error: null,
+    };
+    store.setMeta('listing_cursor', null);
+    store.setMeta('subs_listing', null);
+  }
+  progress.invocations++;
+  const base = progress.helix_calls;
+  const before = budget.used;
+  const save = (): void => {
+    progress.helix_calls = base + (budget.used - before);
+    store.progress = progress;
+  };
+  let result: Plan = { steps: [], waiting: [], unchanged: 0 };
+  try {
+    if (progress.phase === 'listing') {
+      await list(deps, progress);
+      const resolved = await resolveAll(deps);
+      result = planFromSnapshot(deps, resolved);
+      store.setPlan(result.steps);
+      progress.steps_total = result.steps.length;
+      progress.phase = 'applying';
+      if (result.steps.length > 0 || result.waiting.length > 0) {
+        records.record(
+          'plan',
+          `${result.steps.length} step(s), ${result.unchanged} shard(s) unchanged, ${result.waiting.length} waiting`,
+          'planned',
+          { waiting: result.waiting.slice(0, 20) },
+        );
+      }
+      store.setMeta('last_plan', result);
+    } else {
+      result = store.getMeta<Plan>('last_plan') ?? result;
+    }
+    if (progress.phase === 'applying') {
+      const resolved = await resolveAll(deps);
+      while (progress.steps_done < progress.steps_total) {
+        const step = store.planStep(progress.steps_done)!;
+        budget.guard();
+        await apply(deps, step, resolved, progress);
+        progress.steps_done++;
+        save();
+      }
+      progress.phase = 'subscriptions';
+    }
+    if (progress.phase === 'subscriptions') {
+      await reconcileSubscriptions(deps);
+      progress.phase = 'done';
+    }
+    save();
+    return { dry_run: false, plan: result, progress, continues: false };
+  } catch (err) {
+    if (err instanceof BudgetExhausted) {
+      save();
+      return { dry_run: false, plan: result, progress, continues: true };
+    }
+    progress.phase = 'failed';
+    progress.last_error = err instanceof Error ? err.message : String(err);
+    save();
+    records.record('reconcile', `failed: ${progress.last_error}`, 'failed');
+    throw err;
+  }
+}
+
+/** The plan without applying it: from a fresh listing when it fits this invocation, else from the last snapshot. */
+async function dryRun(deps: ReconcileDeps): Promise<ReconcileResult> {
+  const { store } = deps;
+  const progress = store.progress;
+  let note: string | undefined;
+  if (['idle', 'done', 'failed'].includes(progress.phase)) {
+    const scratch = { ...progress, pages_listed: 0 };
+    try {
+      store.setMeta('listing_cursor', null);
+      await list(deps, scratch);
+    } catch (err) {
+      if (!(err instanceof BudgetExhausted)) throw err;
+      store.beginListing();
+      store.setMeta('listing_cursor', null);
+      note = `conduit too large to list in one invocation; planned from the snapshot of ${store.getMeta<string>('snapshot_at') ?? 'never'}`;
+    }
+  } else {
+    note = `a reconcile is in progress (${progress.phase}); planned from the snapshot of ${store.getMeta<string>('snapshot_at') ?? 'never'}`;
+  }
+  const result = planFromSnapshot(deps, await resolveAll(deps));
+  return { dry_run: true, plan: result, progress: store.progress, continues: false, ...(note ? { note } : {}) };
+}

@@ -1,0 +1,40 @@
+/**
+ * @module The ConduitController's SQLite schema, migrated inside the constructor's blockConcurrencyWhile
+ * (cloudflare.md §1.7). Migrations only ever append. The version lives in a table of its own: Durable Object SQLite
+ * refuses `PRAGMA user_version` (SQLITE_AUTH, seen on workerd 1.20261102).
+ */
+
+export const MIGRATIONS: string[][] = [
+  [
+    `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS endpoints (
+       name TEXT PRIMARY KEY, kind TEXT NOT NULL, base_url TEXT, callback TEXT, secret TEXT, created_at TEXT NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS layout (shard_id INTEGER PRIMARY KEY, endpoint TEXT NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS applied (shard_id INTEGER PRIMARY KEY, fingerprint TEXT NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS actual (shard_id INTEGER PRIMARY KEY, status TEXT NOT NULL, transport TEXT NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS listing (shard_id INTEGER PRIMARY KEY, status TEXT NOT NULL, transport TEXT NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS plan_steps (idx INTEGER PRIMARY KEY, step TEXT NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS actions (
+       id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, kind TEXT NOT NULL, reason TEXT NOT NULL,
+       result TEXT NOT NULL, detail TEXT)`,
+    `CREATE TABLE IF NOT EXISTS windows (
+       id INTEGER PRIMARY KEY AUTOINCREMENT, endpoint TEXT NOT NULL, starts_at TEXT NOT NULL, ends_at TEXT NOT NULL,
+       note TEXT, compact INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS subscriptions (
+       key TEXT PRIMARY KEY, type TEXT NOT NULL, version TEXT NOT NULL, condition TEXT NOT NULL,
+       subscription_id TEXT, status TEXT NOT NULL, last_error TEXT, created_at TEXT NOT NULL)`,
+  ],
+];
+
+export function migrate(sql: SqlStorage): number {
+  sql.exec('CREATE TABLE IF NOT EXISTS _schema (version INTEGER NOT NULL)');
+  const current = sql.exec<{ version: number }>('SELECT version FROM _schema').toArray()[0]?.version ?? 0;
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    for (const statement of MIGRATIONS[v]!) sql.exec(statement);
+  }
+  if (current < MIGRATIONS.length) {
+    sql.exec('DELETE FROM _schema');
+    sql.exec('INSERT INTO _schema (version) VALUES (?)', MIGRATIONS.length);
+  }
+  return MIGRATIONS.length;
+}
