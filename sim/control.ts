@@ -1,6 +1,6 @@
 /**
  * @module The simulator's control API under `/_sim/` (design.md §8, contract): trigger events, script sessions,
- * manage apps and tokens, move the clock, inspect state and delivery stats, reset.
+ * manage apps and tokens, move the clock, inspect state, delivery stats and the Helix call log, reset.
  */
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
@@ -173,7 +173,32 @@ export function createControlRoutes(sim: Sim): Hono {
     return c.json({ ok: true });
   });
 
+  app.post('/subscriptions/:id/revoke', async (c) => {
+    const sub = sim.state.subscriptions.get(c.req.param('id'));
+    if (!sub) return c.json({ error: `unknown subscription ${c.req.param('id')}` }, 404);
+    const b = await body(
+      c,
+      z.object({
+        status: z
+          .enum(['authorization_revoked', 'user_removed', 'moderator_removed', 'version_removed', 'chat_user_banned'])
+          .default('authorization_revoked'),
+      }),
+    );
+    if (!b.ok) return b.res;
+    await sim.delivery.revoke(sub, b.value.status);
+    return c.json({ ok: true });
+  });
+
   app.get('/state', (c) => c.json(describeState(sim)));
+  app.get('/calls', (c) => {
+    const since = c.req.query('since') ?? '0';
+    if (!/^\d+$/.test(since)) return c.json({ error: 'since: must be a non-negative integer' }, 400);
+    return c.json({ data: sim.state.calls.since(Number(since)), last_seq: sim.state.calls.last });
+  });
+  app.delete('/calls', (c) => {
+    sim.state.calls.clear();
+    return c.json({ ok: true, last_seq: sim.state.calls.last });
+  });
   app.get('/stats', (c) => c.json(describeStats(sim)));
 
   app.post('/reset', (c) => {

@@ -4,6 +4,7 @@
  * emit events, so the WebSocket server, the webhook sender and the delivery engine stay decoupled.
  */
 import { EventEmitter } from 'node:events';
+import { CallLog } from './call-log.ts';
 import type { SimClock } from './clock.ts';
 import type { SimConfig } from './config.ts';
 
@@ -134,6 +135,8 @@ export class SimState extends EventEmitter<SimEvents> {
   authorizations = new Map<string, Set<string>>();
   /** Delivery counters, keyed `conduitId/shardId`, plus the `direct` key for non-conduit transports. */
   stats = new Map<string, ShardStats>();
+  /** Every Helix request answered, oldest first, bounded (GET /_sim/calls). */
+  calls = new CallLog();
 
   constructor(
     readonly config: SimConfig,
@@ -151,6 +154,7 @@ export class SimState extends EventEmitter<SimEvents> {
     this.subscriptions.clear();
     this.authorizations.clear();
     this.stats.clear();
+    this.calls.clear();
     this.clients.set(DEFAULT_CLIENT_ID, { clientId: DEFAULT_CLIENT_ID, secret: DEFAULT_CLIENT_SECRET });
   }
 

@@ -1,11 +1,12 @@
 /**
  * @module The simulator's api.twitch.tv/helix (twitch-eventsub.md §8.3): authentication, then the rate-limit
- * bucket, then the conduit and subscription endpoints.
+ * bucket, then the conduit and subscription endpoints. Every request is recorded in the call log first.
  */
 import { Hono } from 'hono';
 import type { Sim } from '../context.ts';
 import { APP_TOKEN_REQUIRED, helixAuth, type HelixEnv, requireAppToken } from './auth.ts';
 import { createConduitRoutes } from './conduits.ts';
+import { callLog } from './log.ts';
 import { fail } from './params.ts';
 import { rateLimit } from './ratelimit.ts';
 import { createShardRoutes } from './shards.ts';
@@ -24,6 +25,7 @@ export function createHelixRoutes(sim: Sim): Hono {
   helix.route('/eventsub/subscriptions', createSubscriptionRoutes(sim));
 
   const app = new Hono();
+  app.use('*', callLog(sim));
   app.route('/', helix);
   app.notFound((c) => fail(c, 404, 'Not Found'));
   app.onError((err, c) => fail(c, 500, err instanceof Error ? err.message : String(err)));

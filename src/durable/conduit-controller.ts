@@ -13,20 +13,12 @@ import { HelixClient } from '../twitch/helix-client.ts';
 import type { Outcome } from './controller-types.ts';
 import { BootstrapError, bootstrap, ensureDefaultEndpoint } from './controller/bootstrap.ts';
 import { Budget } from './controller/budget.ts';
+import { conduitSettingOf } from './controller-stub.ts';
 import { ControllerFailure } from './controller/failure.ts';
 import { ControllerOps } from './controller/ops.ts';
 import { ControllerRecords } from './controller/records.ts';
 import { migrate } from './controller/schema.ts';
 import { ControllerStore } from './controller/store.ts';
-
-/**
- * The object's name is `conduit:<CONDUIT_ID>` (controller-stub.ts), optionally with `#<suffix>` so that tests can
- * run isolated controllers: the name, not the environment, says which conduit this object owns.
- */
-export function conduitSettingOf(name: string, fallback: string): string {
-  const m = /^conduit:([^#]+)(#.*)?$/.exec(name);
-  return m ? m[1]! : fallback;
-}
 
 /** Continue an unfinished reconcile this soon after an invocation ran out of budget. */
 const CONTINUE_AFTER_MS = 1_000;

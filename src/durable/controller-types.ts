@@ -5,8 +5,15 @@
  */
 import type { Plan } from '../core/plan-types.ts';
 
-export type Outcome<T> =
-  { ok: true; value: T } | { ok: false; status: FailureStatus; error: string; details?: unknown };
+/**
+ * JSON-safe data, three levels deep: `unknown` does not survive the typed RPC boundary (workers-types'
+ * Rpc.Serializable), and a recursive type makes that mapping too deep for the compiler.
+ */
+type JsonLeaf = string | number | boolean | null;
+type Json1 = JsonLeaf | JsonLeaf[] | { [key: string]: JsonLeaf | undefined };
+export type Json = Json1 | Json1[] | { [key: string]: Json1 | Json1[] | undefined };
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; status: FailureStatus; error: string; details?: Json };
 export type FailureStatus = 400 | 404 | 409 | 422 | 429 | 501 | 502 | 503;
 
 export type EndpointKind = 'webhook' | 'websocket';
@@ -52,7 +59,7 @@ export interface ActionView {
   kind: string;
   reason: string;
   result: 'ok' | 'failed' | 'planned';
-  detail?: unknown;
+  detail?: Json;
 }
 
 export interface WindowInput {

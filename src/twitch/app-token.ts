@@ -3,7 +3,7 @@
  * kept in the caller's durable store, renewed an hour before expiry or when Helix rejects it, and validated at start
  * and hourly as Twitch requires. Concurrent callers share one mint.
  */
-import { TwitchError } from './errors.ts';
+import { redact, TwitchError } from './errors.ts';
 import { tokenWire, validateWire } from './helix.wire.ts';
 
 export interface StoredToken {
@@ -36,6 +36,8 @@ export const RENEW_BEFORE_MS = 60 * 60 * 1000;
 export const VALIDATE_EVERY_MS = 60 * 60 * 1000;
 
 export class AppTokenManager implements TokenSource {
+  /** HTTP calls to the auth server made by this instance (they are subrequests too, cloudflare.md §4.4). */
+  calls = 0;
   private minting: Promise<StoredToken> | null = null;
   private readonly fetch: typeof fetch;
   private readonly now: () => number;
@@ -92,7 +94,14 @@ export class AppTokenManager implements TokenSource {
       await this.mint();
       return;
     }
-    if (!res.ok) throw new TwitchError('server', res.status, `token validation failed: ${await messageOf(res)}`);
+    if (!res.ok) {
+      const kind = res.status >= 500 ? 'server' : 'bad_response';
+      throw new TwitchError(
+        kind,
+        res.status,
+        `token validation failed: ${this.scrub(await messageOf(res), t.accessToken)}`,
+      );
+    }
     const body = validateWire.safeParse(await res.json().catch(() => null));
     if (!body.success) throw new TwitchError('bad_response', res.status, 'unexpected /validate response');
     if (body.data.client_id !== this.deps.clientId || body.data.user_id) {
@@ -124,7 +133,7 @@ export class AppTokenManager implements TokenSource {
     });
     if (!res.ok) {
       const kind = res.status >= 500 ? 'server' : 'unauthorized';
-      throw new TwitchError(kind, res.status, `client-credentials token refused: ${await messageOf(res)}`);
+      throw new TwitchError(kind, res.status, `client-credentials token refused: ${this.scrub(await messageOf(res))}`);
     }
     const body = tokenWire.safeParse(await res.json().catch(() => null));
     if (!body.success) throw new TwitchError('bad_response', res.status, 'unexpected /token response');
@@ -139,11 +148,18 @@ export class AppTokenManager implements TokenSource {
   }
 
   private async call(url: string, init: RequestInit): Promise<Response> {
+    this.calls++;
     try {
       return await this.fetch(url, init);
     } catch (err) {
-      throw new TwitchError('network', null, `cannot reach ${new URL(url).origin}: ${(err as Error).message}`);
+      const why = this.scrub((err as Error).message);
+      throw new TwitchError('network', null, `cannot reach ${new URL(url).origin}: ${why}`);
     }
+  }
+
+  /** Error text comes from the network or the auth server; the client secret must not travel on in it. */
+  private scrub(text: string, token?: string): string {
+    return redact(text, [this.deps.clientSecret, token]);
   }
 }
 

@@ -40,15 +40,17 @@ export class ShardUpdateError extends Error {
   }
 }
 
+/** Twitch's wording for the two 429s that are limits, not waits (§1.3, §2.1, §2.5). */
+const CONDUIT_LIMIT = /conduit limit/i;
+const SUBSCRIPTION_LIMIT = /subscriptions that you may create|exceeds the number of subscriptions|cost/i;
+
 export function classify(status: number, message: string, remainingHeader: string | null): TwitchErrorKind {
   if (status === 429) {
-    // twurple's rule: a 429 with tokens left in the bucket is a limit, not a rate limit.
+    // A known limit message wins even when this very call took the bucket's last point (Remaining: 0).
+    if (CONDUIT_LIMIT.test(message)) return 'conduit_limit';
+    if (SUBSCRIPTION_LIMIT.test(message)) return 'subscription_limit';
+    // twurple's rule for the rest: a 429 with points left in the bucket is a limit, not a rate limit.
     const bucketEmpty = remainingHeader === null || Number(remainingHeader) === 0;
-    if (/conduit limit/i.test(message)) return 'conduit_limit';
-    if (/subscription|cost/i.test(message) && !bucketEmpty) return 'subscription_limit';
-    if (/subscriptions that you may create|exceeds the number of subscriptions/i.test(message)) {
-      return 'subscription_limit';
-    }
     return bucketEmpty ? 'rate_limited' : 'subscription_limit';
   }
   if (status === 401) return 'unauthorized';
@@ -57,4 +59,20 @@ export function classify(status: number, message: string, remainingHeader: strin
   if (status === 409) return 'conflict';
   if (status >= 500) return 'server';
   return 'bad_request';
+}
+
+/** Text from the network or from Twitch, with any of the given secrets or tokens (raw or form-encoded) cut out. */
+export function redact(text: string, secrets: (string | undefined)[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (!secret) continue;
+    for (const form of new Set([
+      secret,
+      encodeURIComponent(secret),
+      new URLSearchParams({ s: secret }).toString().slice(2),
+    ])) {
+      out = out.split(form).join('(redacted)');
+    }
+  }
+  return out;
 }

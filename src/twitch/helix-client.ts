@@ -2,6 +2,7 @@
  * @module Typed Helix client for the six conduit endpoints and the three subscription endpoints
  * (twitch-eventsub.md §1–2). Wire in, domain out; Twitch's documented status codes are the only successes.
  */
+import { TwitchError } from './errors.ts';
 import { HelixHttp, parseBody, type HelixDeps } from './helix-http.ts';
 import { conduitListWire, shardPageWire, subscriptionPageWire, updateShardsWire } from './helix.wire.ts';
 import {
@@ -98,7 +99,7 @@ export class HelixClient {
       if (!page.cursor) return out;
       after = page.cursor;
     }
-    throw new Error(`Get Conduit Shards did not end after ${MAX_PAGES} pages`);
+    throw new TwitchError('bad_response', null, `Get Conduit Shards did not end after ${MAX_PAGES} pages`);
   }
 
   async updateShards(
@@ -171,7 +172,7 @@ export class HelixClient {
       if (!page.cursor) return { subscriptions: out, totalCost: page.totalCost, maxTotalCost: page.maxTotalCost };
       after = page.cursor;
     }
-    throw new Error(`Get EventSub Subscriptions did not end after ${MAX_PAGES} pages`);
+    throw new TwitchError('bad_response', null, `Get EventSub Subscriptions did not end after ${MAX_PAGES} pages`);
   }
 
   async deleteSubscription(id: string): Promise<void> {
@@ -191,6 +192,6 @@ function assignmentToWire(t: ShardAssignment): Record<string, string> {
 
 function first<T>(items: T[], what: string): T {
   const item = items[0];
-  if (item === undefined) throw new Error(`${what} answered with an empty data array`);
+  if (item === undefined) throw new TwitchError('bad_response', null, `${what} answered with an empty data array`);
   return item;
 }

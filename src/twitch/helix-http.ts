@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod';
 import type { TokenSource } from './app-token.ts';
-import { classify, TwitchError } from './errors.ts';
+import { classify, redact, TwitchError } from './errors.ts';
 import { helixErrorWire } from './helix.wire.ts';
 
 export interface HelixDeps {
@@ -31,11 +31,13 @@ export interface HelixRequest {
 }
 
 const RETRY_503_DELAY_MS = 500;
+/** Never poll a refilling bucket faster than this. */
+const MIN_POINT_WAIT_MS = 50;
 
 export class HelixHttp {
   /** HTTP attempts made by this instance, retries included. */
   calls = 0;
-  private bucket: { remaining: number; resetAt: number } | null = null;
+  private bucket: { remaining: number; resetAt: number; limit: number } | null = null;
   private readonly fetch: typeof fetch;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
@@ -47,23 +49,25 @@ export class HelixHttp {
   }
 
   async send(req: HelixRequest): Promise<{ status: number; body: unknown; headers: Headers }> {
-    let renewed = false;
+    let renewed: string | null = null;
     let retried503 = false;
-    let waited = false;
+    let waits = 0;
     const url = this.url(req);
+    // At most five attempts: the first try, the 401 renewal, the 503 retry and two rate-limit waits.
     for (;;) {
       await this.waitForBucket(url.pathname);
-      const token = await this.deps.tokens.get();
+      const token = renewed ?? (await this.deps.tokens.get());
       const res = await this.attempt(req, url, token);
       if (req.expect.includes(res.status)) {
         const text = await res.text();
         return { status: res.status, body: text === '' ? null : safeJson(text), headers: res.headers };
       }
-      const message = await errorMessage(res);
-      const kind = classify(res.status, message, res.headers.get('ratelimit-remaining'));
-      if (kind === 'unauthorized' && !renewed) {
-        renewed = true;
-        await this.deps.tokens.renew(token);
+      const message = redact(await errorMessage(res), [token]);
+      // A 2xx that the endpoint does not document is Twitch misbehaving, not the request being wrong.
+      const kind = res.ok ? 'bad_response' : classify(res.status, message, res.headers.get('ratelimit-remaining'));
+      if (kind === 'unauthorized' && renewed === null) {
+        // Use the renewed token itself: re-reading the store could hand back the rejected one (§7.2).
+        renewed = await this.deps.tokens.renew(token);
         continue;
       }
       if (res.status === 503 && !retried503) {
@@ -72,10 +76,13 @@ export class HelixHttp {
         continue;
       }
       if (kind === 'rate_limited') {
-        const retryAt = this.bucket?.resetAt ?? this.now() + 1_000;
-        if (!waited && retryAt - this.now() <= this.maxWait) {
-          waited = true;
+        // First wait for one point to refill; if Twitch still says no, wait for the full reset it announced.
+        const retryAt = waits === 0 ? this.nextPointAt(res.headers) : (resetOf(res.headers) ?? this.now() + 1_000);
+        if (waits < 2 && retryAt - this.now() <= this.maxWait) {
+          waits++;
           await this.sleep(Math.max(0, retryAt - this.now()));
+          // The wait covered what this 429 announced; the remembered bucket must not make the retry wait again.
+          this.bucket = null;
           continue;
         }
         throw new TwitchError(kind, res.status, message, retryAt);
@@ -118,23 +125,34 @@ export class HelixHttp {
     return res;
   }
 
-  /** Ratelimit-Reset is a Unix time in seconds (§7.3); headers may arrive lower-cased. */
   private track(headers: Headers): void {
-    const remaining = headers.get('ratelimit-remaining');
-    const reset = headers.get('ratelimit-reset');
-    if (remaining === null || reset === null) return;
-    const r = Number(remaining);
-    const resetAt = Number(reset) * 1000;
-    if (Number.isFinite(r) && Number.isFinite(resetAt)) this.bucket = { remaining: r, resetAt };
+    const remaining = numberHeader(headers, 'ratelimit-remaining');
+    const resetAt = resetOf(headers);
+    if (remaining !== null && resetAt !== null) {
+      this.bucket = { remaining, resetAt, limit: numberHeader(headers, 'ratelimit-limit') ?? remaining };
+    }
+  }
+
+  /**
+   * When the next point should be back. Ratelimit-Reset is when the bucket is *full* (§7.3), up to a minute away,
+   * while the bucket refills steadily; so one point takes (reset - now) / (limit - remaining). Waiting for the full
+   * reset would stall a controller for a minute to make one call.
+   */
+  private nextPointAt(headers?: Headers): number {
+    const resetAt = (headers && resetOf(headers)) ?? this.bucket?.resetAt ?? this.now() + 1_000;
+    const limit = (headers && numberHeader(headers, 'ratelimit-limit')) ?? this.bucket?.limit ?? 1;
+    const remaining = (headers && numberHeader(headers, 'ratelimit-remaining')) ?? this.bucket?.remaining ?? 0;
+    const perPoint = Math.max(0, resetAt - this.now()) / Math.max(1, limit - remaining);
+    return this.now() + Math.max(MIN_POINT_WAIT_MS, Math.ceil(perPoint));
   }
 
   private async waitForBucket(path: string): Promise<void> {
     const b = this.bucket;
     if (!b || b.remaining > 0) return;
-    const wait = b.resetAt - this.now();
-    if (wait <= 0) return;
+    if (b.resetAt <= this.now()) return;
+    const wait = this.nextPointAt() - this.now();
     if (wait > this.maxWait) {
-      throw new TwitchError('rate_limited', null, `rate-limit bucket empty before ${path}`, b.resetAt);
+      throw new TwitchError('rate_limited', null, `rate-limit bucket empty before ${path}`, this.now() + wait);
     }
     await this.sleep(wait);
     this.bucket = null;
@@ -150,6 +168,13 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown, what: s
   throw new TwitchError('bad_response', null, `unexpected response from ${what}: ${where}: ${issue?.message}`);
 }
 
+/** Ratelimit-Reset is a Unix time in seconds (§7.3), as epoch ms; null when absent or not a number. */
+function resetOf(headers: Headers): number | null {
+  const reset = headers.get('ratelimit-reset');
+  const ms = reset === null || reset.trim() === '' ? NaN : Number(reset) * 1000;
+  return Number.isFinite(ms) ? ms : null;
+}
+
 function safeJson(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -163,4 +188,10 @@ async function errorMessage(res: Response): Promise<string> {
   const parsed = helixErrorWire.safeParse(safeJson(text));
   if (parsed.success && parsed.data.message) return parsed.data.message;
   return text.slice(0, 200) || res.statusText || `HTTP ${res.status}`;
+}
+
+function numberHeader(headers: Headers, name: string): number | null {
+  const raw = headers.get(name);
+  const n = raw === null || raw.trim() === '' ? NaN : Number(raw);
+  return Number.isFinite(n) ? n : null;
 }

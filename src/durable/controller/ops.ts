@@ -15,7 +15,9 @@ import type {
   WindowInput,
 } from '../controller-types.ts';
 import { endpointProblem, endpointView } from './endpoints.ts';
-import { runReconcile } from './reconcile.ts';
+import { conduitSettingOf } from '../controller-stub.ts';
+import { BootstrapError } from './bootstrap.ts';
+import { ConduitGone, runReconcile } from './reconcile.ts';
 import { subscriptionKey } from './records.ts';
 
 const MAX_SHARDS = 20_000;
@@ -203,7 +205,27 @@ export class ControllerOps {
     return result;
   }
 
-  private run(inv: Invocation, opts: { dryRun?: boolean; fresh?: boolean }): Promise<ReconcileResult> {
+  /**
+   * One reconcile pass. If our conduit vanished from Twitch, `auto` bootstraps again (adopt or create; the desired
+   * layout and subscriptions are then restored on it); a configured CONDUIT_ID is an error to report, not to fix.
+   */
+  private async run(inv: Invocation, opts: { dryRun?: boolean; fresh?: boolean }): Promise<ReconcileResult> {
+    try {
+      return await this.runOnce(inv, opts);
+    } catch (err) {
+      if (!(err instanceof ConduitGone)) throw err;
+      if (conduitSettingOf(this.c.name, inv.config.CONDUIT_ID) !== 'auto') {
+        throw new BootstrapError(`${err.message}; CONDUIT_ID names it, so it will not be replaced automatically`);
+      }
+      this.store.conduit = null;
+      this.store.progress = { ...this.store.progress, phase: 'idle' };
+      this.records.record('bootstrap', `${err.message}: bootstrapping again (CONDUIT_ID=auto)`, 'ok');
+      await this.c.conduitFor(inv);
+      return this.runOnce(inv, { ...opts, fresh: true });
+    }
+  }
+
+  private runOnce(inv: Invocation, opts: { dryRun?: boolean; fresh?: boolean }): Promise<ReconcileResult> {
     return runReconcile(
       {
         store: this.store,
@@ -271,6 +293,7 @@ export class ControllerOps {
 
   async addSubscription(input: SubscriptionInput) {
     const key = await subscriptionKey(input);
+    const existing = this.records.subscription(key);
     this.records.putSubscription(key, input);
     const inv = this.c.invocation();
     const conduit = await this.c.conduitFor(inv);
@@ -286,6 +309,12 @@ export class ControllerOps {
         'ok',
       );
     } catch (err) {
+      if (err instanceof TwitchError && err.kind === 'bad_request' && !existing) {
+        // Twitch calls the request itself wrong (type, version, condition): keep nothing, answer 400.
+        this.records.removeSubscription(key);
+        throw new ControllerFailure(400, err.message);
+      }
+      // Refusals that may pass later (missing scopes, limits, Twitch down) stay desired, marked failed.
       this.records.updateSubscription(key, {
         status: 'failed',
         last_error: err instanceof Error ? err.message : String(err),

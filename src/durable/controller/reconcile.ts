@@ -27,6 +27,14 @@ export interface ReconcileDeps {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** Our conduit is not on Twitch any more (deleted by someone, or by Twitch after 72 h with every shard down, §5.2). */
+export class ConduitGone extends Error {
+  constructor(readonly conduitId: string) {
+    super(`conduit ${conduitId} no longer exists on Twitch`);
+    this.name = 'ConduitGone';
+  }
+}
+
 export async function resolveAll(deps: ReconcileDeps): Promise<Map<string, ResolvedEndpoint>> {
   const out = new Map<string, ResolvedEndpoint>();
   for (const row of deps.store.endpoints()) out.set(row.name, await resolveEndpoint(row, deps.config, deps.sessions));
@@ -54,7 +62,7 @@ async function list(deps: ReconcileDeps, progress: ReconcileProgress): Promise<v
   if (progress.pages_listed === 0) {
     budget.guard();
     const found = (await helix.getConduits()).find((c) => c.id === conduit.id);
-    if (!found) throw new Error(`conduit ${conduit.id} no longer exists on Twitch`);
+    if (!found) throw new ConduitGone(conduit.id);
     store.conduit = { id: found.id, shardCount: found.shardCount };
     store.beginListing();
   }
@@ -172,7 +180,7 @@ export async function runReconcile(
           'plan',
           `${result.steps.length} step(s), ${result.unchanged} shard(s) unchanged, ${result.waiting.length} waiting`,
           'planned',
-          { waiting: result.waiting.slice(0, 20) },
+          { waiting: result.waiting.slice(0, 20).map((w) => ({ ...w })) },
         );
       }
       store.setMeta('last_plan', result);

@@ -3,6 +3,7 @@
  * desired subscriptions that reconcile restores after revocations or a conduit rebuild.
  */
 import type {
+  Json,
   ActionView,
   DesiredSubscriptionView,
   SubscriptionInput,
@@ -38,7 +39,7 @@ export class ControllerRecords {
     private readonly now: () => number,
   ) {}
 
-  record(kind: string, reason: string, result: ActionView['result'], detail?: unknown): void {
+  record(kind: string, reason: string, result: ActionView['result'], detail?: Json): void {
     this.sql.exec(
       'INSERT INTO actions (at, kind, reason, result, detail) VALUES (?, ?, ?, ?, ?)',
       new Date(this.now()).toISOString(),
@@ -62,7 +63,7 @@ export class ControllerRecords {
       kind: r.kind,
       reason: r.reason,
       result: r.result,
-      ...(r.detail === null ? {} : { detail: JSON.parse(r.detail) as unknown }),
+      ...(r.detail === null ? {} : { detail: JSON.parse(r.detail) as Json }),
     }));
   }
 
