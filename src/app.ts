@@ -6,6 +6,7 @@ import { Hono } from 'hono';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { HttpError } from './http-error.ts';
 import { logError } from './log.ts';
+import { ADMIN_BASE, createAdminApi } from './routes/admin/index.ts';
 
 export interface AppEnv {
   Bindings: Env;
@@ -30,6 +31,8 @@ export function createApp(): Hono<AppEnv> {
     c.set('config', loadConfig(c.env));
     await next();
   });
+
+  app.route(ADMIN_BASE, createAdminApi());
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));
 

@@ -11,7 +11,7 @@ import { AppTokenManager } from '../twitch/app-token.ts';
 import { TwitchError } from '../twitch/errors.ts';
 import { HelixClient } from '../twitch/helix-client.ts';
 import type { Outcome } from './controller-types.ts';
-import { BootstrapError, bootstrap, ensureDefaultEndpoint } from './controller/bootstrap.ts';
+import { BootstrapError, bootstrap, ensureDefaults } from './controller/bootstrap.ts';
 import { Budget } from './controller/budget.ts';
 import { conduitSettingOf } from './controller-stub.ts';
 import { ControllerFailure } from './controller/failure.ts';
@@ -45,7 +45,7 @@ export class ConduitController extends DurableObject<Env> {
     void ctx.blockConcurrencyWhile(async () => {
       try {
         migrate(ctx.storage.sql);
-        ensureDefaultEndpoint(this.store, () => Date.now());
+        ensureDefaults(this.store, () => Date.now());
       } catch (err) {
         // Never let an error escape blockConcurrencyWhile (the object would be reset): log and rethrow per call.
         logError(`ConduitController:${this.name} migrate`, err);

@@ -6,6 +6,7 @@
 import { runDurableObjectAlarm } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { ConduitController } from '../../src/index.ts';
 import { simControl, writes } from '../support/sim-control.ts';
 
 const sim = simControl(env.SIM_BASE);
@@ -13,7 +14,7 @@ const N = 20_000;
 
 /** Run alarm invocations until the reconcile is done; returns the Helix calls each invocation made. */
 async function drive(
-  stub: DurableObjectStub<import('../../src/index.ts').ConduitController>,
+  stub: DurableObjectStub<ConduitController>,
   first: () => Promise<unknown>,
 ) {
   const perInvocation: number[] = [];

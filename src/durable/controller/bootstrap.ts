@@ -17,9 +17,14 @@ export class BootstrapError extends Error {
 
 export const DEFAULT_ENDPOINT = 'default';
 
-/** A fresh deployment (design.md §6, contract): one built-in webhook endpoint `default`. */
-export function ensureDefaultEndpoint(store: ControllerStore, now: () => number): void {
+/**
+ * A fresh deployment (design.md §6, contract): one built-in webhook endpoint `default` on shard 0, shard count 1.
+ * The layout is marked as the default one, so adopting a bigger conduit keeps its size instead of shrinking it.
+ */
+export function ensureDefaults(store: ControllerStore, now: () => number): void {
   if (store.endpoints().length > 0) return;
+  store.setLayout([DEFAULT_ENDPOINT]);
+  store.setMeta('layout_is_default', true);
   store.putEndpoint({
     name: DEFAULT_ENDPOINT,
     kind: 'webhook',
@@ -52,6 +57,7 @@ export async function bootstrap(deps: {
   } else if (conduits.length === 0) {
     budget.guard();
     const wanted = Math.max(1, store.layout().length);
+    store.setMeta('layout_is_default', false);
     chosen = await helix.createConduit(wanted);
     records.record(
       'bootstrap',
@@ -71,7 +77,9 @@ export async function bootstrap(deps: {
     );
   }
   store.conduit = { id: chosen.id, shardCount: chosen.shardCount };
-  // An adopted conduit keeps its size; a layout we do not have yet puts every shard on the default endpoint.
-  if (store.layout().length === 0) store.setLayout(Array.from({ length: chosen.shardCount }, () => DEFAULT_ENDPOINT));
+  // An adopted conduit keeps its size: unless the operator set a layout, every shard goes on the default endpoint.
+  if (store.getMeta<boolean>('layout_is_default') || store.layout().length === 0) {
+    store.setLayout(Array.from({ length: chosen.shardCount }, () => DEFAULT_ENDPOINT));
+  }
   return store.conduit;
 }

@@ -9,7 +9,7 @@ import type { EndpointState, Plan, PlanStep } from '../../core/plan-types.ts';
 import { plan as makePlan } from '../../core/planner.ts';
 import type { HelixClient } from '../../twitch/helix-client.ts';
 import type { ReconcileProgress, ReconcileResult } from '../controller-types.ts';
-import { Budget, BudgetExhausted } from './budget.ts';
+import { BudgetExhausted, type Budget } from './budget.ts';
 import { resolveEndpoint, type ResolvedEndpoint } from './endpoints.ts';
 import type { ControllerRecords } from './records.ts';
 import type { ControllerStore } from './store.ts';

@@ -97,6 +97,7 @@ export class ControllerStore {
   }
 
   setLayout(shards: string[]): void {
+    this.setMeta('layout_is_default', false);
     this.sql.exec('DELETE FROM layout');
     shards.forEach((endpoint, id) =>
       this.sql.exec('INSERT INTO layout (shard_id, endpoint) VALUES (?, ?)', id, endpoint),
