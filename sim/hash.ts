@@ -1,22 +1,12 @@
 /** @module Stable FNV-1a (32-bit) hashing for conduit shard routing (twitch-eventsub.md §5.1, sim choice §10.6). */
 
-const OFFSET_BASIS = 0x811c9dc5;
-const PRIME = 0x01000193;
-const encoder = new TextEncoder();
+import { bucketOf, fnv1a } from '../src/core/hash.ts';
 
-/** FNV-1a over the UTF-8 bytes of `input`, as an unsigned 32-bit integer. */
-export function fnv1a(input: string): number {
-  let h = OFFSET_BASIS;
-  for (const byte of encoder.encode(input)) {
-    h ^= byte;
-    h = Math.imul(h, PRIME) >>> 0;
-  }
-  return h >>> 0;
-}
+export { fnv1a };
 
 /** The shard a routing key hashes to. */
 export function shardIndexFor(key: string, shardCount: number): number {
-  return fnv1a(key) % shardCount;
+  return bucketOf(key, shardCount);
 }
 
 /**

@@ -44,7 +44,8 @@ export async function verify(
   body: Uint8Array,
   header: string,
 ): Promise<boolean> {
-  if (!header.startsWith('sha256=') || header.length !== 7 + 64) return false;
+  // Twitch sends lowercase hex (§3.2); anything else is not a signature it made.
+  if (!/^sha256=[0-9a-f]{64}$/.test(header)) return false;
   const mac = fromHex(header.slice(7));
   if (!mac) return false;
   return crypto.subtle.verify('HMAC', await hmacKey(secret), mac, signedBytes(messageId, timestamp, body));
