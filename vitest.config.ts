@@ -25,6 +25,17 @@ export default defineConfig({
         },
       },
       {
+        test: {
+          name: 'e2e',
+          environment: 'node',
+          include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          // Each file starts its own simulator and wrangler dev; two at once would compete for this 2-core machine.
+          fileParallelism: false,
+        },
+      },
+      {
         plugins: [
           cloudflareTest(({ inject }) => {
             const sim = `127.0.0.1:${inject('simPort')}`;

@@ -7,6 +7,7 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { HttpError } from './http-error.ts';
 import { logError } from './log.ts';
 import { ADMIN_BASE, createAdminApi } from './routes/admin/index.ts';
+import { createWebhookRoutes } from './routes/webhooks.ts';
 
 export interface AppEnv {
   Bindings: Env;
@@ -32,6 +33,7 @@ export function createApp(): Hono<AppEnv> {
     await next();
   });
 
+  app.route('/', createWebhookRoutes());
   app.route(ADMIN_BASE, createAdminApi());
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));

@@ -18,23 +18,56 @@ const url = (schemes: string[]) =>
 
 const secret = (min: number) => z.string().min(min, `must be at least ${min} characters`);
 
-export const configSchema = z.object({
-  TWITCH_CLIENT_ID: z.string().min(1, 'is required'),
-  TWITCH_CLIENT_SECRET: secret(1),
-  EVENTSUB_SECRET: secret(16),
-  EVENTSUB_SECRET_PREVIOUS: secret(16).optional(),
-  ADMIN_TOKEN: secret(16),
-  CONSUMER_TOKEN: secret(16).optional(),
-  PUBLIC_URL: url(['http:', 'https:']).transform((v) => v.replace(/\/+$/, '')),
-  CONDUIT_ID: z.string().regex(/^(auto|[A-Za-z0-9-]{1,64})$/, 'must be "auto" or a conduit id'),
-  TWITCH_API_BASE: url(['http:', 'https:'])
-    .default('https://api.twitch.tv/helix')
-    .transform((v) => v.replace(/\/+$/, '')),
-  TWITCH_AUTH_BASE: url(['http:', 'https:'])
-    .default('https://id.twitch.tv/oauth2')
-    .transform((v) => v.replace(/\/+$/, '')),
-  TWITCH_EVENTSUB_WS_URL: url(['ws:', 'wss:']).default('wss://eventsub.wss.twitch.tv/ws'),
-});
+/** A var holding an integer: text in `[vars]` (`"8"`), or a TOML number. Digits only, unlike `z.coerce`. */
+const integer = (min: number, max: number) => {
+  const message = `must be an integer from ${min} to ${max}`;
+  return z.preprocess(
+    (v) => (typeof v === 'number' ? String(v) : v),
+    z
+      .string()
+      .regex(/^\d{1,9}$/, message)
+      .transform(Number)
+      .pipe(z.number().min(min, message).max(max, message)),
+  );
+};
+
+export const configSchema = z
+  .object({
+    TWITCH_CLIENT_ID: z.string().min(1, 'is required'),
+    TWITCH_CLIENT_SECRET: secret(1),
+    EVENTSUB_SECRET: secret(16),
+    EVENTSUB_SECRET_PREVIOUS: secret(16).optional(),
+    ADMIN_TOKEN: secret(16),
+    CONSUMER_TOKEN: secret(16).optional(),
+    PUBLIC_URL: url(['http:', 'https:']).transform((v) => v.replace(/\/+$/, '')),
+    CONDUIT_ID: z.string().regex(/^(auto|[A-Za-z0-9-]{1,64})$/, 'must be "auto" or a conduit id'),
+    TWITCH_API_BASE: url(['http:', 'https:'])
+      .default('https://api.twitch.tv/helix')
+      .transform((v) => v.replace(/\/+$/, '')),
+    TWITCH_AUTH_BASE: url(['http:', 'https:'])
+      .default('https://id.twitch.tv/oauth2')
+      .transform((v) => v.replace(/\/+$/, '')),
+    TWITCH_EVENTSUB_WS_URL: url(['ws:', 'wss:']).default('wss://eventsub.wss.twitch.tv/ws'),
+    /** EventHub instances events are spread over by broadcaster (design.md §2); changing it re-buckets broadcasters. */
+    HUB_COUNT: integer(1, 256).default(8),
+    /** Where the Queue consumer POSTs every event, signed with FORWARD_SECRET (src/verify/forward-signature.ts). */
+    FORWARD_URLS: z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((u) => u.trim())
+          .filter((u) => u !== ''),
+      )
+      .pipe(z.array(url(['http:', 'https:'])).min(1, 'must list at least one http or https URL'))
+      .optional(),
+    FORWARD_SECRET: secret(16).optional(),
+  })
+  .superRefine((c, ctx) => {
+    if (c.FORWARD_URLS && !c.FORWARD_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['FORWARD_SECRET'], message: 'is required when FORWARD_URLS is set' });
+    }
+  });
 
 export type Config = z.infer<typeof configSchema>;
 
@@ -56,6 +89,8 @@ export function parseConfig(env: Record<string, unknown>): Config {
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const name = String(issue.path[0] ?? '(env)');
+    // A custom issue says what is wrong itself (e.g. a setting required only together with another).
+    if (issue.code === 'custom' && present[name] === undefined) return `${name} ${issue.message}`;
     return present[name] === undefined ? `${name} is missing` : `${name} ${issue.message}`;
   });
   throw new ConfigError(problems);

@@ -5,8 +5,13 @@ import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import { controllerStub } from './durable/controller-stub.ts';
 import { log, logError } from './log.ts';
+import { consumeDeadLetters } from './queue/dead-letters.ts';
+import { DEAD_LETTER_QUEUE, EVENTS_QUEUE } from './queue/envelope.ts';
+import { consumeEvents } from './queue/events-consumer.ts';
 
 export { ConduitController } from './durable/conduit-controller.ts';
+export { EventHub } from './durable/event-hub.ts';
+export { WebSocketShard } from './durable/websocket-shard.ts';
 
 const app = createApp();
 
@@ -39,6 +44,25 @@ export default {
       }
     } catch (err) {
       logError('worker:scheduled', err, { cron: controller.cron });
+      throw err;
+    }
+  },
+
+  /** Recorded events (wrangler.toml [[queues.consumers]]): handlers and forwards, then what failed for good. */
+  async queue(batch, env, _ctx): Promise<void> {
+    try {
+      switch (batch.queue) {
+        case EVENTS_QUEUE:
+          return await consumeEvents(batch, env);
+        case DEAD_LETTER_QUEUE:
+          return await consumeDeadLetters(batch, env);
+        default:
+          // A queue bound to this Worker by mistake: keep its messages (retry, then its own dead-letter rules).
+          log('error', 'worker:queue', 'no consumer for this queue', { queue: batch.queue });
+          batch.retryAll();
+      }
+    } catch (err) {
+      logError('worker:queue', err, { queue: batch.queue, messages: batch.messages.length });
       throw err;
     }
   },

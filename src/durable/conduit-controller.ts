@@ -19,6 +19,10 @@ import { ControllerOps } from './controller/ops.ts';
 import { ControllerRecords } from './controller/records.ts';
 import { migrate } from './controller/schema.ts';
 import { ControllerStore } from './controller/store.ts';
+import type { HandoverMethod } from '../core/socket-machine-types.ts';
+import { assignSession, claimShard, KeyedQueue, WsSessionTable } from './controller/sessions.ts';
+import { swapSession } from './controller/swap.ts';
+import { WsShards } from './controller/ws-shards.ts';
 
 /** Continue an unfinished reconcile this soon after an invocation ran out of budget. */
 const CONTINUE_AFTER_MS = 1_000;
@@ -34,6 +38,10 @@ export interface Invocation {
 export class ConduitController extends DurableObject<Env> {
   readonly store: ControllerStore;
   readonly records: ControllerRecords;
+  /** WebSocket shards (issue #5): live sessions, their per-endpoint queue, and the shard objects. */
+  readonly wsSessions: WsSessionTable;
+  readonly endpointQueue = new KeyedQueue();
+  readonly wsShards: WsShards;
   private queue: Promise<unknown> = Promise.resolve();
   /** Set when the schema migration failed: every call then answers 503 instead of touching bad storage. */
   private broken: unknown = null;
@@ -42,6 +50,8 @@ export class ConduitController extends DurableObject<Env> {
     super(ctx, env);
     this.store = new ControllerStore(ctx.storage.sql);
     this.records = new ControllerRecords(ctx.storage.sql, () => Date.now());
+    this.wsSessions = new WsSessionTable(ctx.storage.sql);
+    this.wsShards = new WsShards(this, env);
     void ctx.blockConcurrencyWhile(async () => {
       try {
         migrate(ctx.storage.sql);
@@ -111,7 +121,9 @@ export class ConduitController extends DurableObject<Env> {
   }
 
   private failure(method: string, err: unknown): Outcome<never> {
-    if (err instanceof ControllerFailure) return { ok: false, status: err.status, error: err.message };
+    if (err instanceof ControllerFailure) {
+      return { ok: false, status: err.status, error: err.message, ...(err.details ? { details: err.details } : {}) };
+    }
     if (err instanceof BootstrapError) return { ok: false, status: 409, error: err.message };
     if (err instanceof TwitchError) {
       logError(`ConduitController:${this.name} ${method}`, err, { kind: err.kind, status: err.status });
@@ -164,14 +176,31 @@ export class ConduitController extends DurableObject<Env> {
   putLayout(shards: string[]) {
     return this.call('putLayout', () => this.ops.putLayout(shards));
   }
+  /** Names of built-in webhook endpoints: the registry `POST /webhooks/:endpoint` checks names against. */
+  webhookEndpoints() {
+    return this.call(
+      'webhookEndpoints',
+      async () => this.store.endpoints().flatMap((e) => (e.kind === 'webhook' && !e.callback ? [e.name] : [])),
+      { serialize: false },
+    );
+  }
   listEndpoints() {
     return this.call('listEndpoints', async () => this.ops.listEndpoints(), { serialize: false });
   }
   addEndpoint(input: Parameters<ControllerOps['addEndpoint']>[0]) {
-    return this.call('addEndpoint', async () => this.ops.addEndpoint(input));
+    return this.call('addEndpoint', async () => {
+      const view = this.ops.addEndpoint(input);
+      if (view.kind === 'websocket') await this.wsShards.start(view.name);
+      return view;
+    });
   }
   removeEndpoint(name: string) {
-    return this.call('removeEndpoint', async () => this.ops.removeEndpoint(name));
+    return this.call('removeEndpoint', async () => {
+      const websocket = this.store.endpoint(name)?.kind === 'websocket';
+      const removed = this.ops.removeEndpoint(name);
+      if (websocket) await this.wsShards.stop(name);
+      return removed;
+    });
   }
   scale(shardCount: number, endpoint?: string) {
     return this.call('scale', () => this.ops.scale(shardCount, endpoint));
@@ -203,8 +232,39 @@ export class ConduitController extends DurableObject<Env> {
   removeSubscription(key: string) {
     return this.call('removeSubscription', () => this.ops.removeSubscription(key));
   }
-  /** Cron entry (issue #6 builds maintenance on it): validate the token hourly and advance reconcile. */
+  /** A revocation reached the events consumer (issue #4): mark the desired subscription so reconcile recreates it. */
+  noteRevocation(subscriptionId: string, status: string) {
+    return this.call('noteRevocation', async () => this.ops.noteRevocation(subscriptionId, status));
+  }
+  /**
+   * Cron entry (issue #6 builds maintenance on it): validate the token hourly and advance reconcile. Every websocket
+   * endpoint's shard object is poked too, whatever reconcile does (the second watchdog, cloudflare.md §1.6).
+   */
   tick() {
-    return this.call('tick', () => this.ops.tick());
+    return this.call('tick', async () => {
+      try {
+        return await this.ops.tick();
+      } finally {
+        await this.wsShards.pokeAll();
+      }
+    });
+  }
+
+  // WebSocket shards (issue #5, SessionRpc). The fast path is not serialized: it must reach Twitch within 10 s.
+  /** A shard object's socket was welcomed: PATCH the endpoint's shards to the session (controller/sessions.ts). */
+  assignSession(endpoint: string, sessionId: string) {
+    return this.call('assignSession', () => assignSession(this, endpoint, sessionId), { serialize: false });
+  }
+  /** The `swap` handover's PATCHes (controller/swap.ts). */
+  swapSession(endpoint: string, sessionId: string) {
+    return this.call('swapSession', () => swapSession(this, endpoint, sessionId), { serialize: false });
+  }
+  /** `auto` mode: take a free shard for the endpoint, or grow by one (controller/claim.ts). */
+  claimShard(endpoint: string) {
+    return this.call('claimShard', () => claimShard(this, endpoint));
+  }
+  /** Not serialized: it waits for the shard object, whose assign comes back through the fast path. */
+  handover(endpoint: string, method: HandoverMethod) {
+    return this.call('handover', () => this.wsShards.handover(endpoint, method), { serialize: false });
   }
 }

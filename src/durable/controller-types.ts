@@ -4,6 +4,7 @@
  * classes do not survive a Durable Object RPC boundary.
  */
 import type { Plan } from '../core/plan-types.ts';
+import type { SessionRpc } from './controller/session-types.ts';
 
 /**
  * JSON-safe data, three levels deep: `unknown` does not survive the typed RPC boundary (workers-types'
@@ -17,6 +18,8 @@ export type Outcome<T> = { ok: true; value: T } | { ok: false; status: FailureSt
 export type FailureStatus = 400 | 404 | 409 | 422 | 429 | 501 | 502 | 503;
 
 export type EndpointKind = 'webhook' | 'websocket';
+/** A websocket endpoint's shards: placed by the layout (`fixed`), or claimed by the endpoint itself (`auto`). */
+export type EndpointMode = 'fixed' | 'auto';
 
 export interface EndpointInput {
   name: string;
@@ -26,6 +29,22 @@ export interface EndpointInput {
   /** External webhook: the owner's own callback, with its write-only secret. */
   callback?: string;
   secret?: string;
+  /** Websocket endpoints only (default `fixed`, design.md §7). */
+  mode?: EndpointMode;
+}
+
+/** A websocket endpoint's socket as its WebSocketShard reports it (issue #5); `GET status` only. */
+export interface SocketView {
+  phase: string;
+  session_id?: string | null;
+  /** The controller confirmed the layout's shards are on this session. */
+  assigned?: boolean;
+  connected_since?: string | null;
+  last_frame_at?: string | null;
+  reconnect_count?: number;
+  events_received?: number;
+  handover?: string | null;
+  problem?: string | null;
 }
 
 export interface EndpointView {
@@ -38,6 +57,9 @@ export interface EndpointView {
   /** Shards the desired layout puts on this endpoint. */
   shards: number;
   created_at: string;
+  /** Websocket endpoints only. */
+  mode?: EndpointMode;
+  socket?: SocketView;
 }
 
 export interface ShardView {
@@ -125,7 +147,7 @@ export interface StatusView {
 }
 
 /** RPC methods the admin API and the cron call. Every mutation is serialized inside the object. */
-export interface ControllerRpc {
+export interface ControllerRpc extends SessionRpc {
   status(opts?: { shard_offset?: number; shard_limit?: number }): Promise<Outcome<StatusView>>;
   listConduits(): Promise<Outcome<{ data: { id: string; shard_count: number; managed: boolean }[]; limit: number }>>;
   createConduit(shardCount: number): Promise<Outcome<{ id: string; shard_count: number }>>;
@@ -148,4 +170,5 @@ export interface ControllerRpc {
   >;
   addSubscription(input: SubscriptionInput): Promise<Outcome<DesiredSubscriptionView>>;
   removeSubscription(key: string): Promise<Outcome<{ removed: string }>>;
+  noteRevocation(subscriptionId: string, status: string): Promise<Outcome<{ matched: number }>>;
 }

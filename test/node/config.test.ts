@@ -70,4 +70,46 @@ describe('parseConfig', () => {
     expect(c.CONDUIT_ID).toBe('bfcfc993-26b1-b876-44d9-afe75a379dac');
     expect(c.EVENTSUB_SECRET_PREVIOUS).toBe('previous-master-secret-0123');
   });
+
+  it('spreads events over 8 hubs unless HUB_COUNT says otherwise, from 1 to 256', () => {
+    expect(parseConfig(valid).HUB_COUNT).toBe(8);
+    expect(parseConfig({ ...valid, HUB_COUNT: '1' }).HUB_COUNT).toBe(1);
+    expect(parseConfig({ ...valid, HUB_COUNT: '256' }).HUB_COUNT).toBe(256);
+    expect(parseConfig({ ...valid, HUB_COUNT: 16 }).HUB_COUNT).toBe(16);
+    for (const bad of ['0', '257', '-1', '2.5', '1e2', ' 8', 'eight']) {
+      expect(problems({ ...valid, HUB_COUNT: bad }), bad).toEqual(['HUB_COUNT must be an integer from 1 to 256']);
+    }
+  });
+
+  it('reads FORWARD_URLS as a comma-separated list of http(s) URLs, with FORWARD_SECRET', () => {
+    const c = parseConfig({
+      ...valid,
+      FORWARD_URLS: ' https://a.example/hook , http://127.0.0.1:9000/in,',
+      FORWARD_SECRET: 'forward-secret-0123456789',
+    });
+    expect(c.FORWARD_URLS).toEqual(['https://a.example/hook', 'http://127.0.0.1:9000/in']);
+    expect(c.FORWARD_SECRET).toBe('forward-secret-0123456789');
+    expect(parseConfig(valid).FORWARD_URLS).toBeUndefined();
+  });
+
+  it('names a bad forward URL and a short FORWARD_SECRET without echoing them', () => {
+    const found = problems({
+      ...valid,
+      FORWARD_URLS: 'https://ok.example,ftp://nope.example',
+      FORWARD_SECRET: 'short',
+    });
+    expect(found).toEqual([
+      'FORWARD_URLS must be a http or https URL',
+      'FORWARD_SECRET must be at least 16 characters',
+    ]);
+    expect(found.join(' ')).not.toContain('nope.example');
+    expect(found.join(' ')).not.toContain('short');
+  });
+
+  it('requires FORWARD_SECRET when FORWARD_URLS is set, and says so by name', () => {
+    expect(problems({ ...valid, FORWARD_URLS: 'https://a.example/hook' })).toEqual([
+      'FORWARD_SECRET is required when FORWARD_URLS is set',
+    ]);
+    expect(parseConfig({ ...valid, FORWARD_SECRET: 'forward-secret-0123456789' }).FORWARD_URLS).toBeUndefined();
+  });
 });

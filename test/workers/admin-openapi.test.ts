@@ -76,7 +76,15 @@ describe('GET /admin/api/openapi.json', () => {
 
   it('describes request bodies with their fields in snake_case', () => {
     const endpoint = bodySchema('/endpoints', 'post');
-    expect(Object.keys(endpoint.properties ?? {}).sort()).toEqual(['base_url', 'callback', 'kind', 'name', 'secret']);
+    expect(Object.keys(endpoint.properties ?? {}).sort()).toEqual([
+      'base_url',
+      'callback',
+      'kind',
+      'mode',
+      'name',
+      'secret',
+    ]);
+    expect(endpoint.properties?.mode?.enum).toEqual(['fixed', 'auto']);
     expect(endpoint.required?.sort()).toEqual(['kind', 'name']);
     expect(endpoint.properties?.kind?.enum).toEqual(['webhook', 'websocket']);
     expect(bodySchema('/conduits', 'post').required).toEqual(['shard_count']);
@@ -113,7 +121,7 @@ describe('GET /admin/api/openapi.json', () => {
       '401',
       'default',
     ]);
-    expect(Object.keys(doc.paths['/handover']?.post?.responses ?? {})).toContain('501');
+    expect(Object.keys(doc.paths['/handover']?.post?.responses ?? {})).toContain('200');
     const view = doc.components.schemas.Endpoint;
     expect(Object.keys(view?.properties ?? {})).toEqual(expect.arrayContaining(['name', 'kind', 'source', 'shards']));
     expect(Object.keys(view?.properties ?? {})).not.toContain('secret');

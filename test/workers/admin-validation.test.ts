@@ -54,6 +54,8 @@ const CASES: Case[] = [
   ['POST /endpoints', 'callback', { ...websocket, callback: 'https://b.test' }],
   ['POST /endpoints', 'base_url', { ...websocket, base_url: 'https://b.test' }],
   ['POST /endpoints', 'secret', { ...websocket, secret: 'abcdefghij' }],
+  ['POST /endpoints', 'mode', { ...websocket, mode: 'sometimes' }],
+  ['POST /endpoints', 'mode', { ...endpoint, mode: 'auto' }],
   ['DELETE /endpoints/Bad_Name', 'name'],
   ['POST /scale', 'shard_count', { shard_count: 0 }],
   ['POST /scale', 'endpoint', { shard_count: 2, endpoint: 'B' }],

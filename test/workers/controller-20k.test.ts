@@ -13,10 +13,7 @@ const sim = simControl(env.SIM_BASE);
 const N = 20_000;
 
 /** Run alarm invocations until the reconcile is done; returns the Helix calls each invocation made. */
-async function drive(
-  stub: DurableObjectStub<ConduitController>,
-  first: () => Promise<unknown>,
-) {
+async function drive(stub: DurableObjectStub<ConduitController>, first: () => Promise<unknown>) {
   const perInvocation: number[] = [];
   let seq = (await sim.calls()).at(-1)?.seq ?? 0;
   const count = async () => {

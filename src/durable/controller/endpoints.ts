@@ -30,8 +30,8 @@ async function fingerprintOf(callback: string, secret: string): Promise<string> 
 }
 
 /**
- * `sessions` maps websocket endpoint names to their live session id. WebSocket shards are issue #5; until they
- * exist no websocket endpoint has a session and the planner reports its shards as waiting.
+ * `sessions` maps websocket endpoint names to their live session id (the `ws_sessions` table, controller/sessions.ts);
+ * an endpoint without one has its shards reported as waiting by the planner.
  */
 export async function resolveEndpoint(
   row: EndpointRow,
@@ -67,6 +67,7 @@ export function endpointView(row: EndpointRow, shards: number, config: Pick<Conf
     ...(row.base_url ? { base_url: row.base_url } : {}),
     shards,
     created_at: row.created_at,
+    ...(row.kind === 'websocket' ? { mode: row.mode ?? 'fixed' } : {}),
   };
 }
 
@@ -76,9 +77,13 @@ export function endpointProblem(input: EndpointInput): string | null {
   if (input.kind === 'websocket') {
     if (input.callback || input.secret || input.base_url)
       return 'websocket endpoints take no callback, secret or base_url';
+    if (input.mode !== undefined && input.mode !== 'fixed' && input.mode !== 'auto') {
+      return 'mode: must be "fixed" or "auto"';
+    }
     return null;
   }
   if (input.kind !== 'webhook') return 'kind: must be "webhook" or "websocket"';
+  if (input.mode !== undefined) return 'mode is only for websocket endpoints';
   if ((input.callback === undefined) !== (input.secret === undefined)) {
     return 'callback and secret go together (an external webhook)';
   }

@@ -70,7 +70,7 @@ export class ControllerOps {
       conduit: conduit ? { id: conduit.id, shard_count: conduit.shardCount } : null,
       bootstrap: { ok: conduit !== null, error: this.store.getMeta<string>('bootstrap_error') },
       token: { valid: token.valid, expires_at: iso(token.expiresAt), validated_at: iso(token.validatedAt) },
-      endpoints: this.listEndpoints(),
+      endpoints: await this.c.wsShards.withSockets(this.listEndpoints()),
       shards,
       shards_total: total,
       windows: this.records.windows(),
@@ -151,6 +151,7 @@ export class ControllerOps {
       callback: input.callback ?? null,
       secret: input.secret ?? null,
       created_at: new Date().toISOString(),
+      mode: input.kind === 'websocket' ? (input.mode ?? 'fixed') : null,
     };
     this.store.putEndpoint(row);
     this.records.record('endpoint', `added ${row.kind} endpoint '${row.name}'`, 'ok');
@@ -234,6 +235,7 @@ export class ControllerOps {
         config: inv.config,
         now: Date.now,
         budget: inv.budget,
+        sessions: () => this.c.wsSessions.all(),
       },
       opts,
     );
@@ -338,6 +340,14 @@ export class ControllerOps {
     this.records.removeSubscription(key);
     this.records.record('unsubscribe', `${want.type} v${want.version} ${JSON.stringify(want.condition)}`, 'ok');
     return { removed: key };
+  }
+
+  /** Reported by the events consumer (issue #4); the next reconcile sees the subscription is not enabled on Twitch. */
+  noteRevocation(subscriptionId: string, status: string) {
+    const matched = this.records.markRevoked(subscriptionId, status);
+    if (matched > 0)
+      this.records.record('revocation', `subscription ${subscriptionId} revoked by Twitch: ${status}`, 'ok');
+    return { matched };
   }
 
   private checkLayout(shards: string[]): void {

@@ -5,9 +5,10 @@
  * recorded with its reason; per-shard refusals inside a 202 are failures, recorded by shard.
  */
 import type { Config } from '../../config.ts';
-import type { EndpointState, Plan, PlanStep } from '../../core/plan-types.ts';
+import type { EndpointState, Plan, PlanStep, ShardChange } from '../../core/plan-types.ts';
 import { plan as makePlan } from '../../core/planner.ts';
 import type { HelixClient } from '../../twitch/helix-client.ts';
+import type { ShardAssignment } from '../../twitch/types.ts';
 import type { ReconcileProgress, ReconcileResult } from '../controller-types.ts';
 import { BudgetExhausted, type Budget } from './budget.ts';
 import { resolveEndpoint, type ResolvedEndpoint } from './endpoints.ts';
@@ -22,7 +23,8 @@ export interface ReconcileDeps {
   config: Pick<Config, 'PUBLIC_URL' | 'EVENTSUB_SECRET'>;
   now: () => number;
   budget: Budget;
-  sessions?: Record<string, string | null>;
+  /** The live session of each websocket endpoint, read when needed: the fast path changes it at any time. */
+  sessions?: () => Record<string, string | null>;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -37,7 +39,8 @@ export class ConduitGone extends Error {
 
 export async function resolveAll(deps: ReconcileDeps): Promise<Map<string, ResolvedEndpoint>> {
   const out = new Map<string, ResolvedEndpoint>();
-  for (const row of deps.store.endpoints()) out.set(row.name, await resolveEndpoint(row, deps.config, deps.sessions));
+  const sessions = deps.sessions?.();
+  for (const row of deps.store.endpoints()) out.set(row.name, await resolveEndpoint(row, deps.config, sessions));
   return out;
 }
 
@@ -96,26 +99,30 @@ async function apply(
     return;
   }
   const batch = step.shards.flatMap((change) => {
-    const assignment = resolved.get(change.endpoint)?.assignment;
-    return assignment ? [{ id: change.id, transport: assignment, change }] : [];
+    const r = resolved.get(change.endpoint);
+    return r?.assignment ? [{ id: change.id, transport: r.assignment, fingerprint: r.fingerprint, change }] : [];
   });
   const skipped = step.shards.length - batch.length;
   if (skipped > 0) records.record('assign', `${skipped} shard(s) skipped: endpoint has no transport now`, 'failed');
   if (batch.length === 0) return;
-  const result = await helix.updateShards(
-    conduit.id,
-    batch.map(({ id, transport }) => ({ id, transport })),
-  );
-  const failed = new Set(result.failures.map((f) => f.id));
-  for (const { id, change } of batch) {
-    if (failed.has(id)) continue;
-    store.setApplied(id, resolved.get(change.endpoint)!.fingerprint);
-  }
-  for (const s of result.updated) store.setActual(s);
-  for (const f of result.failures) {
-    store.setApplied(f.id, null);
-    records.record('assign', `Twitch refused shard ${f.id}: ${f.message}`, 'failed', { shard: f.id, code: f.code });
-    progress.last_error = `shard ${f.id}: ${f.message}`;
+  const failed = new Set<number>();
+  let pending = batch;
+  // A second round only for websocket shards whose session the fast path replaced during the first (issue #5).
+  for (let round = 0; round < 2 && pending.length > 0; round++) {
+    if (round > 0) deps.budget.guard();
+    const result = await helix.updateShards(
+      conduit.id,
+      pending.map(({ id, transport }) => ({ id, transport })),
+    );
+    for (const f of result.failures) failed.add(f.id);
+    for (const { id, fingerprint } of pending) if (!failed.has(id)) store.setApplied(id, fingerprint);
+    for (const s of result.updated) store.setActual(s);
+    for (const f of result.failures) {
+      store.setApplied(f.id, null);
+      records.record('assign', `Twitch refused shard ${f.id}: ${f.message}`, 'failed', { shard: f.id, code: f.code });
+      progress.last_error = `shard ${f.id}: ${f.message}`;
+    }
+    pending = replacedSessions(deps, pending, failed);
   }
   const ok = batch.filter((b) => !failed.has(b.id));
   if (ok.length > 0) {
@@ -124,6 +131,24 @@ async function apply(
       count: ok.length,
     });
   }
+}
+
+type BatchItem = { id: number; transport: ShardAssignment; fingerprint: string | null; change: ShardChange };
+
+/**
+ * design.md §6 "re-check state after each await": a websocket endpoint whose session changed while the PATCH was in
+ * flight (the fast path, controller/sessions.ts) may now have its shards on a session that is closing. Those go
+ * again with the current session. One more round only; a session replaced again meanwhile (seconds apart at the
+ * least) shows up in the next reconcile's listing and is repaired there.
+ */
+function replacedSessions(deps: ReconcileDeps, sent: BatchItem[], failed: Set<number>): BatchItem[] {
+  const now = deps.sessions?.() ?? {};
+  return sent.flatMap((item) => {
+    const current = now[item.change.endpoint];
+    if (item.transport.method !== 'websocket' || failed.has(item.id) || !current) return [];
+    if (current === item.transport.sessionId) return [];
+    return [{ ...item, transport: { method: 'websocket', sessionId: current }, fingerprint: current }];
+  });
 }
 
 function summarize(changes: { id: number; endpoint: string; reason: string }[]): string {
@@ -188,11 +213,11 @@ export async function runReconcile(
       result = store.getMeta<Plan>('last_plan') ?? result;
     }
     if (progress.phase === 'applying') {
-      const resolved = await resolveAll(deps);
       while (progress.steps_done < progress.steps_total) {
         const step = store.planStep(progress.steps_done)!;
         budget.guard();
-        await apply(deps, step, resolved, progress);
+        // Resolved per step: a websocket session may change between steps (the fast path, issue #5).
+        await apply(deps, step, await resolveAll(deps), progress);
         progress.steps_done++;
         save();
       }

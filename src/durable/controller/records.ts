@@ -154,6 +154,16 @@ export class ControllerRecords {
     );
   }
 
+  /** A revocation an EventHub saw (issue #4): mark the subscription so status shows it and reconcile recreates it. */
+  markRevoked(subscriptionId: string, status: string): number {
+    return this.sql.exec(
+      'UPDATE subscriptions SET status = ?, last_error = ? WHERE subscription_id = ?',
+      status,
+      `revoked by Twitch: ${status}`,
+      subscriptionId,
+    ).rowsWritten;
+  }
+
   removeSubscription(key: string): boolean {
     return this.sql.exec('DELETE FROM subscriptions WHERE key = ?', key).rowsWritten > 0;
   }

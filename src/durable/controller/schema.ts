@@ -1,8 +1,8 @@
 /**
  * @module The ConduitController's SQLite schema, migrated inside the constructor's blockConcurrencyWhile
- * (cloudflare.md §1.7). Migrations only ever append. The version lives in a table of its own: Durable Object SQLite
- * refuses `PRAGMA user_version` (SQLITE_AUTH, seen on workerd 1.20261102).
+ * (cloudflare.md §1.7). Migrations only ever append.
  */
+import { runMigrations } from '../sqlite-migrate.ts';
 
 export const MIGRATIONS: string[][] = [
   [
@@ -24,17 +24,13 @@ export const MIGRATIONS: string[][] = [
        key TEXT PRIMARY KEY, type TEXT NOT NULL, version TEXT NOT NULL, condition TEXT NOT NULL,
        subscription_id TEXT, status TEXT NOT NULL, last_error TEXT, created_at TEXT NOT NULL)`,
   ],
+  // Issue #5, WebSocket shards: a websocket endpoint's mode, and the live session each one last reported.
+  [
+    `ALTER TABLE endpoints ADD COLUMN mode TEXT`,
+    `CREATE TABLE IF NOT EXISTS ws_sessions (endpoint TEXT PRIMARY KEY, session_id TEXT NOT NULL, updated_at TEXT NOT NULL)`,
+  ],
 ];
 
 export function migrate(sql: SqlStorage): number {
-  sql.exec('CREATE TABLE IF NOT EXISTS _schema (version INTEGER NOT NULL)');
-  const current = sql.exec<{ version: number }>('SELECT version FROM _schema').toArray()[0]?.version ?? 0;
-  for (let v = current; v < MIGRATIONS.length; v++) {
-    for (const statement of MIGRATIONS[v]!) sql.exec(statement);
-  }
-  if (current < MIGRATIONS.length) {
-    sql.exec('DELETE FROM _schema');
-    sql.exec('INSERT INTO _schema (version) VALUES (?)', MIGRATIONS.length);
-  }
-  return MIGRATIONS.length;
+  return runMigrations(sql, MIGRATIONS);
 }

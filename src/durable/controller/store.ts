@@ -5,7 +5,7 @@
  */
 import type { ActualShard, PlanStep } from '../../core/plan-types.ts';
 import type { StoredToken } from '../../twitch/app-token.ts';
-import type { EndpointKind, ReconcileProgress } from '../controller-types.ts';
+import type { EndpointKind, EndpointMode, ReconcileProgress } from '../controller-types.ts';
 
 export type EndpointRow = {
   name: string;
@@ -14,6 +14,8 @@ export type EndpointRow = {
   callback: string | null;
   secret: string | null;
   created_at: string;
+  /** Websocket endpoints only (issue #5): `fixed` (the layout places it) or `auto` (it claims a shard). */
+  mode?: EndpointMode | null;
 };
 
 export const IDLE_PROGRESS: ReconcileProgress = {
@@ -73,13 +75,14 @@ export class ControllerStore {
 
   putEndpoint(row: EndpointRow): void {
     this.sql.exec(
-      'INSERT INTO endpoints (name, kind, base_url, callback, secret, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT INTO endpoints (name, kind, base_url, callback, secret, created_at, mode) VALUES (?, ?, ?, ?, ?, ?, ?)',
       row.name,
       row.kind,
       row.base_url,
       row.callback,
       row.secret,
       row.created_at,
+      row.mode ?? null,
     );
   }
 

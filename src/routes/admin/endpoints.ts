@@ -1,6 +1,7 @@
 /**
  * @module `GET|POST|DELETE endpoints` (design.md §5, §6): named transports. A built-in webhook may name its own base
- * URL (blue/green), an external webhook brings its callback and write-only secret, a websocket endpoint takes neither.
+ * URL (blue/green), an external webhook brings its callback and write-only secret, a websocket endpoint takes neither
+ * (it is a WebSocketShard object, placed by the layout or, in `auto` mode, claiming its own shard: design.md §7).
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { errorResponses, json, jsonBody, type AdminApp } from './openapi-parts.ts';
@@ -24,6 +25,11 @@ export const EndpointInput = z
     base_url: httpUrl.optional().openapi({ description: 'built-in webhook only: served by another deployment' }),
     callback: httpUrl.optional().openapi({ description: 'external webhook only, with `secret`' }),
     secret: webhookSecret.optional(),
+    mode: z.enum(['fixed', 'auto']).optional().openapi({
+      description:
+        'websocket only (default fixed): `fixed` takes the shards the layout gives it; `auto` claims the first ' +
+        'unassigned or disabled shard, or grows the conduit by one',
+    }),
   })
   .superRefine((v, ctx) => {
     const fail = (field: string, message: string) => ctx.addIssue({ code: 'custom', path: [field], message });
@@ -32,6 +38,7 @@ export const EndpointInput = z
         if (v[field] !== undefined) fail(field, 'not allowed for a websocket endpoint');
       return;
     }
+    if (v.mode !== undefined) fail('mode', 'only for a websocket endpoint');
     if (v.callback !== undefined && v.secret === undefined) fail('secret', 'required with callback');
     if (v.secret !== undefined && v.callback === undefined) fail('callback', 'required with secret');
     if (v.base_url !== undefined && (v.callback !== undefined || v.secret !== undefined))

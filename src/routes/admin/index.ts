@@ -8,6 +8,7 @@ import type { AppEnv } from '../../app.ts';
 import { requireAdmin } from './auth.ts';
 import { conduitRoutes } from './conduits.ts';
 import { endpointRoutes } from './endpoints.ts';
+import { eventRoutes } from './events.ts';
 import { layoutRoutes } from './layout.ts';
 import { maintenanceRoutes } from './maintenance.ts';
 import type { AdminApp } from './openapi-parts.ts';
@@ -33,6 +34,7 @@ export function createAdminApi(): AdminApp {
   maintenanceRoutes(app);
   reconcileRoutes(app);
   subscriptionRoutes(app);
+  eventRoutes(app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -1,13 +1,13 @@
 /**
  * @module `POST scale`, `POST shards/:id/remove` and `POST handover` (design.md §5; conduit-notes.md "Scaling").
- * Handover moves a WebSocket shard to a new socket (design.md §7); WebSocket shards are issue #5, so it validates and
- * then answers 501 rather than pretending.
+ * Handover moves a websocket endpoint's shards to a new socket without a gap (design.md §7); the answer comes once
+ * the old socket is retired, or with 409 when the handover did not happen (the old socket then still delivers).
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { errorResponses, json, jsonBody, type AdminApp } from './openapi-parts.ts';
 import { controller, respond } from './respond.ts';
-import { endpointName, intText, MAX_SHARDS, shardCount, type ErrorBody } from './schemas.ts';
-import { ReconcileResult } from './views.ts';
+import { endpointName, intText, MAX_SHARDS, shardCount } from './schemas.ts';
+import { HandoverView, ReconcileResult } from './views.ts';
 
 const tags = ['scaling'];
 
@@ -55,13 +55,13 @@ export function scaleRoutes(app: AdminApp): void {
       method: 'post',
       path: '/handover',
       tags,
-      summary: 'Move a WebSocket endpoint to a new socket without a gap (not built yet: 501)',
+      summary: 'Move a websocket endpoint to a new socket without a gap (reassign, or swap through a spare shard)',
       request: { body: jsonBody(HandoverInput) },
-      responses: { 501: json(z.object({ error: z.string() }), 'not implemented yet'), ...errorResponses },
+      responses: { 200: json(HandoverView, 'done: the shards are on the new session'), ...errorResponses },
     }),
-    (c) => {
-      const body: ErrorBody = { error: 'handover needs WebSocket shards, which are not built yet (issue #5)' };
-      return c.json(body, 501);
+    async (c) => {
+      const { endpoint, method } = c.req.valid('json');
+      return respond(c, await controller(c).handover(endpoint, method), 200);
     },
   );
 }

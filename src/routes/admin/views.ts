@@ -7,6 +7,31 @@ import { z } from '@hono/zod-openapi';
 
 const nullableText = z.string().nullable();
 
+/** A websocket endpoint's socket, as its WebSocketShard reports it (design.md §7). */
+export const SocketView = z
+  .object({
+    phase: z.string(),
+    session_id: nullableText.optional(),
+    assigned: z.boolean().optional(),
+    connected_since: nullableText.optional(),
+    last_frame_at: nullableText.optional(),
+    reconnect_count: z.number().int().optional(),
+    events_received: z.number().int().optional(),
+    handover: nullableText.optional(),
+    problem: nullableText.optional(),
+  })
+  .openapi('Socket');
+
+export const HandoverView = z
+  .object({
+    endpoint: z.string(),
+    method: z.enum(['reassign', 'swap']),
+    from_session: z.string(),
+    to_session: z.string(),
+    ms: z.number().int().openapi({ description: 'from the request to the old socket being retired' }),
+  })
+  .openapi('Handover');
+
 export const EndpointView = z
   .object({
     name: z.string(),
@@ -16,6 +41,8 @@ export const EndpointView = z
     base_url: z.string().optional(),
     shards: z.number().int(),
     created_at: z.string(),
+    mode: z.enum(['fixed', 'auto']).optional().openapi({ description: 'websocket endpoints only' }),
+    socket: SocketView.optional().openapi({ description: 'websocket endpoints, in `GET status` only' }),
   })
   .openapi('Endpoint', { description: 'Never carries a secret (design.md §5).' });
 

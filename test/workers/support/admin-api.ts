@@ -48,6 +48,7 @@ export const ADMIN_ROUTES: AdminRoute[] = [
     body: { type: 'channel.follow', version: '2', condition: { broadcaster_user_id: '1', moderator_user_id: '1' } },
   },
   { method: 'DELETE', path: '/subscriptions/channel.follow%3A2%3Aabc', doc: '/subscriptions/{key}' },
+  { method: 'GET', path: '/events/recent?limit=5&type=channel.follow', doc: '/events/recent' },
   { method: 'GET', path: '/openapi.json', doc: '/openapi.json' },
 ];
 
