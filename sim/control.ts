@@ -9,7 +9,7 @@ import type { Sim } from './context.ts';
 import { resetBuckets, setBucket } from './helix/ratelimit.ts';
 import { sweepOrphanConduits } from './lifecycle.ts';
 import { expireTokens, mintUserToken, registerClient } from './oauth.ts';
-import { DEFAULT_CLIENT_ID, type ShardStatus } from './state.ts';
+import { DEFAULT_CLIENT_ID, SHARD_STATUSES } from './state.ts';
 import { describeState, describeStats } from './describe.ts';
 import { isValidCloseCode } from './ws/close-codes.ts';
 
@@ -22,20 +22,6 @@ const notifySchema = z.object({
   duplicates: z.number().int().min(0).max(100).optional(),
   timestamp_offset_ms: z.number().int().optional(),
 });
-
-const shardStatuses = [
-  'enabled',
-  'webhook_callback_verification_pending',
-  'webhook_callback_verification_failed',
-  'notification_failures_exceeded',
-  'websocket_disconnected',
-  'websocket_failed_ping_pong',
-  'websocket_received_inbound_traffic',
-  'websocket_internal_error',
-  'websocket_network_timeout',
-  'websocket_network_error',
-  'websocket_failed_to_reconnect',
-] as const satisfies readonly ShardStatus[];
 
 /** Parse a JSON body with a schema; a bad body is a 400 naming the field, never a crash. */
 async function body<T>(
@@ -167,7 +153,7 @@ export function createControlRoutes(sim: Sim): Hono {
     const conduit = sim.state.conduits.get(c.req.param('id'));
     const shard = conduit?.shards[Number(c.req.param('shard'))];
     if (!conduit || !shard) return c.json({ error: 'unknown conduit or unassigned shard' }, 404);
-    const b = await body(c, z.object({ status: z.enum(shardStatuses) }));
+    const b = await body(c, z.object({ status: z.enum(SHARD_STATUSES) }));
     if (!b.ok) return b.res;
     sim.state.setShardStatus(conduit, shard, b.value.status);
     return c.json({ ok: true });

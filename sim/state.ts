@@ -11,18 +11,22 @@ import type { SimConfig } from './config.ts';
 export const DEFAULT_CLIENT_ID = 'sim-client-id';
 export const DEFAULT_CLIENT_SECRET = 'sim-client-secret';
 
-export type ShardStatus =
-  | 'enabled'
-  | 'webhook_callback_verification_pending'
-  | 'webhook_callback_verification_failed'
-  | 'notification_failures_exceeded'
-  | 'websocket_disconnected'
-  | 'websocket_failed_ping_pong'
-  | 'websocket_received_inbound_traffic'
-  | 'websocket_internal_error'
-  | 'websocket_network_timeout'
-  | 'websocket_network_error'
-  | 'websocket_failed_to_reconnect';
+export const SHARD_STATUSES = [
+  'enabled',
+  'webhook_callback_verification_pending',
+  'webhook_callback_verification_failed',
+  'notification_failures_exceeded',
+  'websocket_disconnected',
+  'websocket_failed_ping_pong',
+  'websocket_received_inbound_traffic',
+  'websocket_internal_error',
+  'websocket_network_timeout',
+  'websocket_network_error',
+  'websocket_failed_to_reconnect',
+] as const;
+
+/** Shard statuses of twitch-eventsub.md §1.8. */
+export type ShardStatus = (typeof SHARD_STATUSES)[number];
 
 export type SubscriptionStatus =
   | ShardStatus

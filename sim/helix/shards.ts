@@ -5,26 +5,12 @@
 import { Hono } from 'hono';
 import type { Sim } from '../context.ts';
 import { decodeCursor, encodeCursor } from '../ids.ts';
-import type { Conduit, Shard, ShardStatus, ShardTransport } from '../state.ts';
+import { SHARD_STATUSES, type Conduit, type Shard, type ShardStatus, type ShardTransport } from '../state.ts';
 import { shardWire } from '../wire.ts';
 import type { HelixEnv } from './auth.ts';
 import { ID_REQUIRED, ownedConduit } from './conduits.ts';
 import { fail, readBody } from './params.ts';
 import { checkSession, checkWebhook, transportOf, TRANSPORT_ERRORS } from './transport.ts';
-
-export const SHARD_STATUSES: readonly ShardStatus[] = [
-  'enabled',
-  'webhook_callback_verification_pending',
-  'webhook_callback_verification_failed',
-  'notification_failures_exceeded',
-  'websocket_disconnected',
-  'websocket_failed_ping_pong',
-  'websocket_received_inbound_traffic',
-  'websocket_internal_error',
-  'websocket_network_timeout',
-  'websocket_network_error',
-  'websocket_failed_to_reconnect',
-];
 
 const OUT_OF_RANGE = "The shard id is outside of the conduit's range.";
 

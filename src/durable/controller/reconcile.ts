@@ -13,7 +13,7 @@ import type { ReconcileProgress, ReconcileResult } from '../controller-types.ts'
 import { BudgetExhausted, type Budget } from './budget.ts';
 import { resolveEndpoint, type ResolvedEndpoint } from './endpoints.ts';
 import type { ControllerRecords } from './records.ts';
-import type { ControllerStore } from './store.ts';
+import { IDLE_PROGRESS, type ControllerStore } from './store.ts';
 import { reconcileSubscriptions } from './subscriptions.ts';
 
 export interface ReconcileDeps {
@@ -171,16 +171,7 @@ export async function runReconcile(
   let progress = store.progress;
   const finished = ['idle', 'done', 'failed'].includes(progress.phase);
   if (finished || opts.fresh) {
-    progress = {
-      phase: 'listing',
-      started_at: iso(deps.now()),
-      pages_listed: 0,
-      steps_done: 0,
-      steps_total: 0,
-      helix_calls: 0,
-      invocations: 0,
-      last_error: null,
-    };
+    progress = { ...IDLE_PROGRESS, phase: 'listing', started_at: iso(deps.now()) };
     store.setMeta('listing_cursor', null);
     store.setMeta('subs_listing', null);
   }
