@@ -1,6 +1,7 @@
 /**
- * @module What `npm run dev` sets up, through the public admin API only: a second built-in webhook endpoint, a
- * two-shard layout over both, and subscriptions for the simulator's demo broadcasters, so events flow at once.
+ * @module What `npm run dev` sets up, through the public admin API only: a second built-in webhook endpoint and a
+ * websocket endpoint (design.md §6: the dev stack adds both), a three-shard layout over the three, and subscriptions
+ * for the simulator's demo broadcasters, so events flow at once over both transports.
  */
 import { DEMO_BROADCASTERS } from '../sim/payloads.ts';
 import { DEFAULT_CLIENT_ID } from '../sim/state.ts';
@@ -39,10 +40,14 @@ export async function provisionDev(stack: Stack, log: (line: string) => void = (
     DEMO_BROADCASTERS.map((b) => b.id),
   );
   await expect2xx('add endpoint second', stack.admin('POST', '/endpoints', { name: 'second', kind: 'webhook' }), [409]);
-  const layout = await expect2xx('set layout', stack.admin('PUT', '/layout', { shards: ['default', 'second'] }));
-  log(
-    `[dev] layout: shard 0 → default, shard 1 → second (${JSON.stringify((layout.body as { progress?: { phase?: string } }).progress?.phase)})`,
+  // Its WebSocketShard object connects to the simulator's /ws at once; the layout below gives it shard 2.
+  await expect2xx('add endpoint ws-1', stack.admin('POST', '/endpoints', { name: 'ws-1', kind: 'websocket' }), [409]);
+  const layout = await expect2xx(
+    'set layout',
+    stack.admin('PUT', '/layout', { shards: ['default', 'second', 'ws-1'] }),
   );
+  const phase = (layout.body as { progress?: { phase?: string } }).progress?.phase;
+  log(`[dev] layout: shard 0 → default, shard 1 → second, shard 2 → ws-1 (websocket) (${JSON.stringify(phase)})`);
   let n = 0;
   for (const b of DEMO_BROADCASTERS) {
     for (const sub of demoSubscriptions(b.id)) {

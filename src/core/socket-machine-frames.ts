@@ -23,6 +23,12 @@ function onWelcome(c: Ctx, conn: Conn, frame: Extract<WsFrame, { kind: 'welcome'
   conn.stage = 'live';
   conn.sessionId = id;
   conn.keepaliveMs = keepaliveMs(c, frame.session.keepaliveTimeoutSeconds);
+  if (run.successor === conn && run.handover) {
+    // design.md §7: the old socket keeps delivering until the shards are on the new session; only then is it retired.
+    log(c, 'info', `handover (${run.handover.method}): session ${id} welcomed on socket ${conn.socket}: assigning`);
+    beginAssign(c, id, run.handover.method);
+    return;
+  }
   if (run.successor === conn) {
     // §6.3: the reconnect_url socket is welcomed, so the old one may close now (closing it earlier gets 4007).
     if (run.primary) retire(c, run.primary, CLIENT_CLOSE.done, 'reconnected');

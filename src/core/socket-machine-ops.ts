@@ -4,7 +4,7 @@
  */
 import { delay } from './backoff.ts';
 import { CLIENT_CLOSE } from './socket-close-policy.ts';
-import type { Conn, Effect, LogLevel, SocketId, SocketState } from './socket-machine-types.ts';
+import type { Conn, Effect, HandoverMethod, LogLevel, SocketId, SocketState } from './socket-machine-types.ts';
 import { freshUrl } from './socket-machine-state.ts';
 
 /** One step in progress: a private copy of the state to change, and the effects so far. */
@@ -61,6 +61,7 @@ export function lose(c: Ctx, wait: 'backoff' | 'unused', level: LogLevel, why: s
   if (run.successor) retire(c, run.successor, CLIENT_CLOSE.failed, closeReason);
   run.primary = null;
   run.successor = null;
+  run.handover = null;
   run.assign = null;
   saved.sessionId = null;
   saved.connectedSince = null;
@@ -71,7 +72,24 @@ export function lose(c: Ctx, wait: 'backoff' | 'unused', level: LogLevel, why: s
 }
 
 /** §5.3: ask at once, Twitch closes an unassigned session with 4003 after 10 s. */
-export function beginAssign(c: Ctx, sessionId: string): void {
-  c.s.run.assign = { sessionId, attempts: 1, inFlight: true, retryAt: null };
-  c.fx.push({ type: 'assign', sessionId });
+export function beginAssign(c: Ctx, sessionId: string, handover?: HandoverMethod): void {
+  c.s.run.assign = { sessionId, attempts: 1, inFlight: true, retryAt: null, ...(handover ? { handover } : {}) };
+  c.fx.push(assignEffect(sessionId, handover));
+}
+
+export const assignEffect = (sessionId: string, handover?: HandoverMethod): Effect =>
+  handover ? { type: 'assign', sessionId, handover } : { type: 'assign', sessionId };
+
+/**
+ * A handover that cannot finish: close its socket and keep the primary, which never stopped delivering (design.md
+ * §7: no gap, so nothing is lost by giving up).
+ */
+export function abandonHandover(c: Ctx, why: string): void {
+  const { run } = c.s;
+  if (!run.handover) return;
+  if (run.successor) retire(c, run.successor, CLIENT_CLOSE.failed, 'handover abandoned');
+  if (run.assign?.handover) run.assign = null;
+  log(c, 'warn', `handover (${run.handover.method}) abandoned: ${why}; the old socket stays`);
+  run.successor = null;
+  run.handover = null;
 }

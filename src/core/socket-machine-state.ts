@@ -74,7 +74,7 @@ export function initialState(config: SocketConfig, persisted?: Partial<Persisted
   return {
     config: resolveConfig(config),
     saved: { ...EMPTY_PERSISTED, ...persisted },
-    run: { primary: null, successor: null, draining: [], assign: null, alarmAt: null, dirty: false },
+    run: { primary: null, successor: null, handover: null, draining: [], assign: null, alarmAt: null, dirty: false },
   };
 }
 
@@ -105,14 +105,19 @@ export function nextDeadline(state: SocketState): number | null {
   if (p && p.stage === 'live' && p.lastFrameAt !== null && p.keepaliveMs !== null) {
     times.push(keepaliveDeadline(p.lastFrameAt, p.keepaliveMs));
   }
-  if (run.successor) times.push(run.successor.openedAt + connectTimeout);
+  const succ = run.successor;
+  if (succ && succ.stage !== 'live') times.push(succ.openedAt + connectTimeout);
+  // A handover's successor stays live beside the primary until its assign is answered: watch it too.
+  if (succ?.stage === 'live' && succ.lastFrameAt !== null && succ.keepaliveMs !== null) {
+    times.push(keepaliveDeadline(succ.lastFrameAt, succ.keepaliveMs));
+  }
   if (run.assign?.retryAt != null) times.push(run.assign.retryAt);
   return times.length === 0 ? null : Math.min(...times);
 }
 
 export interface SocketStatus {
   desired: Persisted['desired'];
-  phase: 'stopped' | 'waiting' | 'connecting' | 'connected' | 'reconnecting';
+  phase: 'stopped' | 'waiting' | 'connecting' | 'connected' | 'reconnecting' | 'handing-over';
   sessionId: string | null;
   /** The controller confirmed the shard is on the live session. */
   assigned: boolean;
@@ -131,6 +136,7 @@ export function statusOf(state: SocketState): SocketStatus {
   if (saved.desired === 'stopped') phase = 'stopped';
   else if (!run.primary) phase = 'waiting';
   else if (!live) phase = 'connecting';
+  else if (run.handover) phase = 'handing-over';
   else if (run.successor) phase = 'reconnecting';
   return {
     desired: saved.desired,

@@ -26,9 +26,16 @@ export type Input =
   | { type: 'tick'; alarm?: boolean }
   /** The controller PATCHed the shard to this session (answer to an `assign` effect). */
   | { type: 'assigned'; sessionId: string }
-  | { type: 'assign_failed'; sessionId: string; error: string };
-// Room for `{ type: 'handover', ... }` (design.md §7 reassign / swap): a successor socket opened on the base URL
-// whose welcome asks for an assign before the primary is retired, instead of the same-session reconnect.
+  | { type: 'assign_failed'; sessionId: string; error: string }
+  /**
+   * Move the shard to a new socket without a gap (design.md §7, conduit-notes.md "HandOver a socket"): a successor
+   * opened on the base URL gets a new session, whose assign (carrying `method`) must succeed before the primary is
+   * retired. Refused (logged, no effect) unless the primary is live and assigned and nothing else is pending.
+   */
+  | { type: 'handover'; method: HandoverMethod };
+
+/** `reassign`: PATCH the shards to the new session; `swap`: grow, swap old and new in one PATCH, shrink. */
+export type HandoverMethod = 'reassign' | 'swap';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -38,8 +45,11 @@ export type Effect =
   | { type: 'open'; socket: SocketId; url: string }
   /** Client close codes are 1000 or 3000-range: 4000–4999 are what Twitch sends (§6.4). */
   | { type: 'close'; socket: SocketId; code: number; reason: string }
-  /** Ask the controller to PATCH the shard to this session, now: Twitch closes with 4003 after 10 s (§5.3). */
-  | { type: 'assign'; sessionId: string }
+  /**
+   * Ask the controller to PATCH the shard to this session, now: Twitch closes with 4003 after 10 s (§5.3). With
+   * `handover`, the session is a handover successor's and the controller moves the shards with that method.
+   */
+  | { type: 'assign'; sessionId: string; handover?: HandoverMethod }
   | { type: 'ingest'; messages: InboundMessage[] }
   /** Arm the DO alarm (replaces any earlier one: one alarm per DO, cloudflare.md §1.6). */
   | { type: 'setAlarm'; at: number }
@@ -116,12 +126,20 @@ export interface Conn {
 export interface Runtime {
   /** The socket carrying the session (or on its way to). */
   primary: Conn | null;
-  /** The `reconnect_url` socket during a Twitch-requested reconnect (§6.3). */
+  /** The `reconnect_url` socket during a Twitch-requested reconnect (§6.3), or a handover's new socket. */
   successor: Conn | null;
+  /** A handover in progress: `successor` is its socket (a fresh session on the base URL, not a reconnect). */
+  handover: { method: HandoverMethod; from: string } | null;
   /** Sockets we closed, whose in-flight notifications are still ingested until `until` or their close. */
   draining: { socket: SocketId; until: number }[];
   /** An assignment asked for and not yet confirmed. */
-  assign: { sessionId: string; attempts: number; inFlight: boolean; retryAt: number | null } | null;
+  assign: {
+    sessionId: string;
+    attempts: number;
+    inFlight: boolean;
+    retryAt: number | null;
+    handover?: HandoverMethod;
+  } | null;
   /** The alarm last armed by a `setAlarm` effect. */
   alarmAt: number | null;
   /** Counters changed since the last `persist`; saved on the next tick, not per frame. */

@@ -9,11 +9,23 @@
  */
 import { CLIENT_CLOSE, closeVerdict } from './socket-close-policy.ts';
 import { onFrame } from './socket-machine-frames.ts';
-import { clip, log, lose, openFresh, retire, type Ctx } from './socket-machine-ops.ts';
+import { onHandover, onHandoverAssigned } from './socket-machine-handover.ts';
+import {
+  abandonHandover,
+  assignEffect,
+  beginAssign,
+  clip,
+  log,
+  lose,
+  openFresh,
+  retire,
+  type Ctx,
+} from './socket-machine-ops.ts';
 import type { Input, SocketId, SocketState, StepResult } from './socket-machine-types.ts';
 import { keepaliveDeadline, nextDeadline } from './socket-machine-state.ts';
 
 export { initialState, nextDeadline, statusOf } from './socket-machine-state.ts';
+export { handoverRefusal } from './socket-machine-handover.ts';
 
 function onOpened(c: Ctx, socket: SocketId): void {
   const conn = [c.s.run.primary, c.s.run.successor].find((x) => x?.socket === socket);
@@ -36,6 +48,7 @@ function onGone(c: Ctx, socket: SocketId, what: string, closeCode: number | null
   } else if (run.successor?.socket === socket) {
     // The old socket still delivers; if it goes too, that is the loss (Twitch closes it with 4004 after 30 s, §6.3).
     run.successor = null;
+    if (run.handover) return abandonHandover(c, `its socket ${socket} ${what}`);
     log(c, 'warn', `reconnect socket ${socket} ${what} before its welcome; keeping the old socket`);
   } else {
     // A socket we retired (the old one after a switch, or after stop): expected.
@@ -47,7 +60,16 @@ function onGone(c: Ctx, socket: SocketId, what: string, closeCode: number | null
 function onTick(c: Ctx): void {
   const { run, config } = c.s;
   const t = config.timings;
-  if (run.successor && c.now >= run.successor.openedAt + t.connectTimeoutMs) {
+  const succ = run.successor;
+  if (run.handover && succ) {
+    if (succ.stage !== 'live' && c.now >= succ.openedAt + t.connectTimeoutMs) {
+      abandonHandover(c, `socket ${succ.socket} got no welcome within ${t.connectTimeoutMs} ms`);
+    } else if (succ.lastFrameAt != null && succ.keepaliveMs !== null) {
+      if (c.now >= keepaliveDeadline(succ.lastFrameAt, succ.keepaliveMs)) {
+        abandonHandover(c, `keepalive timeout on socket ${succ.socket}`);
+      }
+    }
+  } else if (run.successor && c.now >= run.successor.openedAt + t.connectTimeoutMs) {
     retire(c, run.successor, CLIENT_CLOSE.failed, 'no welcome');
     log(
       c,
@@ -78,15 +100,23 @@ function onTick(c: Ctx): void {
     a.attempts++;
     a.inFlight = true;
     a.retryAt = null;
-    c.fx.push({ type: 'assign', sessionId: a.sessionId });
+    c.fx.push(assignEffect(a.sessionId, a.handover));
   }
 }
 
 function onAssignResult(c: Ctx, input: Extract<Input, { type: 'assigned' | 'assign_failed' }>): void {
   const { saved, run, config } = c.s;
   const a = run.assign;
+  if (run.handover && a?.handover && a.sessionId === input.sessionId) return onHandoverAssigned(c, input);
   const current = saved.sessionId === input.sessionId && run.primary !== null;
   if (!current || (input.type === 'assign_failed' && a?.sessionId !== input.sessionId)) {
+    if (!current && run.primary?.stage === 'live' && saved.assignedSessionId === saved.sessionId && !run.assign) {
+      // A late answer about a session we no longer hold (an abandoned handover): the controller may have moved
+      // shards onto it. Re-assert the live session so none is left on a closed socket.
+      log(c, 'warn', `${input.type} for session ${input.sessionId}, which is gone: re-assigning ${saved.sessionId}`);
+      beginAssign(c, saved.sessionId!);
+      return;
+    }
     log(c, 'debug', `${input.type} for stale session ${input.sessionId} ignored`);
     return;
   }
@@ -112,7 +142,7 @@ function onStop(c: Ctx): void {
   const { saved, run } = c.s;
   if (saved.desired === 'stopped') return;
   for (const conn of [run.primary, run.successor]) if (conn) retire(c, conn, CLIENT_CLOSE.done, 'stopped');
-  run.primary = run.successor = run.assign = null;
+  run.primary = run.successor = run.assign = run.handover = null;
   run.alarmAt = null;
   saved.desired = 'stopped';
   saved.sessionId = saved.connectedSince = saved.retryAt = null;
@@ -153,6 +183,8 @@ function dispatch(c: Ctx, input: Input): void {
     case 'assigned':
     case 'assign_failed':
       return onAssignResult(c, input);
+    case 'handover':
+      return onHandover(c, input.method);
   }
 }
 

@@ -26,6 +26,15 @@ export function upgradeUrl(url: string): string {
 }
 
 const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+
+/** A close reason may hold at most 123 UTF-8 bytes (RFC 6455 §5.5); a longer one makes `close()` throw. */
+export function closeReason(reason: string): string {
+  if (encoder.encode(reason).length <= 123) return reason;
+  let cut = reason.slice(0, 123);
+  while (encoder.encode(cut).length > 120) cut = cut.slice(0, -1);
+  return `${cut}…`;
+}
 
 export async function openSocket(url: string, events: SocketEvents): Promise<OutboundSocket> {
   const res = await fetch(upgradeUrl(url), { headers: { Upgrade: 'websocket' } });
@@ -67,7 +76,7 @@ export async function openSocket(url: string, events: SocketEvents): Promise<Out
   return {
     close(code, reason) {
       try {
-        ws.close(code, reason);
+        ws.close(code, closeReason(reason));
       } catch {
         // Already closing or closed: the close event reports it.
       }

@@ -12,15 +12,14 @@ import { DEFAULT_TIMINGS } from '../core/socket-machine-state.ts';
 import type { Effect, HandoverMethod, Input, SocketId, SocketState } from '../core/socket-machine-types.ts';
 import { errorMessage, log, logError } from '../log.ts';
 import type { SessionRpc } from './controller/session-types.ts';
+import { DeadlineTimer } from './shard/deadline-timer.ts';
+import { HandoverWait } from './shard/handover-wait.ts';
 import { HubFeed } from './shard/hub-feed.ts';
 import { machineConfig, mergeSettings, ShardStorage, type ShardSettings } from './shard/settings.ts';
 import { endpointOfShard, suffixOf } from './shard-stub.ts';
 import type { HandoverResult, ShardRpc, ShardStartOptions, ShardStatusView } from './shard-types.ts';
 import { openSocket, type OutboundSocket } from './socket-adapter.ts';
 import { stoppedStatus } from './shard/status.ts';
-
-/** How long `handover()` waits for the machine to finish one: two connect timeouts' worth. */
-const HANDOVER_WAIT_MS = 30_000;
 
 export class WebSocketShard extends DurableObject<Env> implements ShardRpc {
   private readonly storage: ShardStorage;
@@ -29,9 +28,15 @@ export class WebSocketShard extends DurableObject<Env> implements ShardRpc {
   /** Why the machine cannot run (bad configuration), or null. */
   private problem: string | null = null;
   private readonly sockets = new Map<SocketId, OutboundSocket>();
-  private timer: ReturnType<typeof setTimeout> | null = null;
-  private timerAt: number | null = null;
-  private handoverWait: { resolve: (r: HandoverResult) => void; startedAt: number } | null = null;
+  private readonly handoverWait = new HandoverWait();
+  /** The fast watchdog at the machine's next deadline (the alarm is the backstop). */
+  private readonly timer = new DeadlineTimer(() => {
+    try {
+      this.feed({ type: 'tick' });
+    } catch (err) {
+      logError(this.tag('timer'), err);
+    }
+  });
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -120,22 +125,11 @@ export class WebSocketShard extends DurableObject<Env> implements ShardRpc {
   async handover(method: HandoverMethod): Promise<HandoverResult> {
     const refused = this.entry('handover', () => {
       if (!this.machine) return this.problem ?? 'the shard was never started';
-      if (this.handoverWait) return 'a handover is already under way';
+      if (this.handoverWait.busy) return 'a handover is already under way';
       return handoverRefusal(this.machine);
     });
     if (refused !== null) return { ok: false, error: refused };
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const done = new Promise<HandoverResult>((resolve) => {
-      this.handoverWait = { resolve, startedAt: Date.now() };
-      timer = setTimeout(() => {
-        this.handoverWait = null;
-        resolve({ ok: false, error: `handover still under way after ${HANDOVER_WAIT_MS} ms` });
-      }, HANDOVER_WAIT_MS);
-    });
-    this.entry('handover', () => this.feed({ type: 'handover', method }));
-    return done.finally(() => {
-      if (timer !== undefined) clearTimeout(timer);
-    });
+    return this.handoverWait.wait(() => this.entry('handover', () => this.feed({ type: 'handover', method })));
   }
 
   /** Heartbeat and watchdog (cloudflare.md §1.6): the machine checks every deadline; re-armed in `finally`. */
@@ -179,8 +173,8 @@ export class WebSocketShard extends DurableObject<Env> implements ShardRpc {
         logError(this.tag(effect.type), err);
       }
     }
-    this.settleHandover(before, result.state, result.effects);
-    this.armTimer();
+    this.handoverWait.settle(before, result.state, result.effects);
+    this.timer.set(nextDeadline(result.state));
   }
 
   private carry(e: Effect): void {
@@ -249,43 +243,6 @@ export class WebSocketShard extends DurableObject<Env> implements ShardRpc {
       ms: Date.now() - started,
     });
     this.feed(input);
-  }
-
-  /** The fast watchdog: an in-memory timer at the machine's next deadline (the alarm is the backstop). */
-  private armTimer(): void {
-    const at = this.machine ? nextDeadline(this.machine) : null;
-    if (at === this.timerAt) return;
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
-    this.timerAt = at;
-    if (at === null) return;
-    this.timer = setTimeout(
-      () => {
-        this.timer = null;
-        this.timerAt = null;
-        try {
-          this.feed({ type: 'tick' });
-        } catch (err) {
-          logError(this.tag('timer'), err);
-        }
-      },
-      Math.max(0, at - Date.now()),
-    );
-  }
-
-  /** Answer a waiting `handover()` once the machine has finished or dropped the handover. */
-  private settleHandover(before: SocketState, after: SocketState, effects: Effect[]): void {
-    const wait = this.handoverWait;
-    const was = before.run.handover;
-    if (!wait || !was || after.run.handover) return;
-    this.handoverWait = null;
-    const ms = Date.now() - wait.startedAt;
-    if (after.saved.sessionId !== was.from && after.saved.sessionId !== null) {
-      wait.resolve({ ok: true, method: was.method, from: was.from, to: after.saved.sessionId, ms });
-      return;
-    }
-    const why = effects.filter((e) => e.type === 'log' && e.level !== 'debug' && e.level !== 'info').pop();
-    wait.resolve({ ok: false, error: why?.type === 'log' ? why.message : 'handover abandoned' });
   }
 
   private view(): ShardStatusView {

@@ -6,7 +6,7 @@
  * calls for one endpoint run one after another instead, so an older session's PATCH never lands after a newer one's.
  */
 import { chunk } from '../../core/chunk.ts';
-import { logError } from '../../log.ts';
+import { log, logError } from '../../log.ts';
 import type { ShardAssignment } from '../../twitch/types.ts';
 import type { ConduitController, Invocation } from '../conduit-controller.ts';
 import { claimSlot } from './claim.ts';
@@ -147,22 +147,37 @@ export async function assignSession(c: ConduitController, endpoint: string, sess
   return c.endpointQueue.run(endpoint, async () => {
     const row = websocketRow(c, endpoint);
     const inv = c.invocation();
-    // Bootstrap (possibly creating a conduit) is a single writer's job: only then does the fast path queue.
-    if (!c.store.conduit) await c.exclusive(() => c.conduitFor(inv));
+    const previous = c.wsSessions.get(endpoint);
     c.wsSessions.put(endpoint, sessionId, Date.now());
-    let shards = layoutShardsOf(c.store.layout(), endpoint);
+    let shards = c.store.conduit ? layoutShardsOf(c.store.layout(), endpoint) : [];
     let claimed: ClaimResult | undefined;
     if (shards.length === 0 && row.mode === 'auto') {
+      // Claiming may bootstrap (adopt or create the conduit) and grow it: layout changes, so the single writer's.
       claimed = await c.exclusive(() => claimSlot(c, inv, endpoint));
       shards = [claimed.shard];
     }
     if (shards.length === 0) {
-      c.records.record('assign', `websocket '${endpoint}' session ${sessionId}: no shard in the layout yet`, 'ok');
+      // Kept for reconcile, which bootstraps the conduit and assigns the layout's shards from this table. Not an
+      // audit action: with no shard, Twitch closes the session after 10 s (4003) and this repeats every reconnect.
+      const why = c.store.conduit ? 'the layout puts no shard on it' : 'no conduit yet';
+      log('info', `ConduitController:${c.name} assignSession`, `session stored; ${why}`, {
+        endpoint,
+        session_id: sessionId,
+      });
       return { endpoint, session_id: sessionId, shards, ms: Date.now() - started };
     }
     const entries = shards.map((id) => ({ id, sessionId }));
     const why = claimed?.changed ? `claimed shard ${claimed.shard}, session welcomed` : 'session welcomed';
-    await patchSessions(c, inv, endpoint, entries, why);
+    try {
+      await patchSessions(c, inv, endpoint, entries, why);
+    } catch (err) {
+      // Not a session to plan with: reconcile keeps the one before (the shard object retries or reconnects).
+      if (c.wsSessions.get(endpoint) === sessionId) {
+        if (previous === null) c.wsSessions.remove(endpoint);
+        else c.wsSessions.put(endpoint, previous, Date.now());
+      }
+      throw err;
+    }
     if (claimed?.changed) reconcileSoon(c);
     return {
       endpoint,

@@ -35,7 +35,11 @@ export class WsShards {
       await this.stub(endpoint).start({ controller: this.c.name });
     } catch (err) {
       logError(`ConduitController:${this.c.name} start-shard`, err, { endpoint });
-      this.c.records.record('websocket', `could not start the shard object of '${endpoint}': ${errorMessage(err)}`, 'failed');
+      this.c.records.record(
+        'websocket',
+        `could not start the shard object of '${endpoint}': ${errorMessage(err)}`,
+        'failed',
+      );
     }
   }
 

@@ -25,11 +25,14 @@ export const EndpointInput = z
     base_url: httpUrl.optional().openapi({ description: 'built-in webhook only: served by another deployment' }),
     callback: httpUrl.optional().openapi({ description: 'external webhook only, with `secret`' }),
     secret: webhookSecret.optional(),
-    mode: z.enum(['fixed', 'auto']).optional().openapi({
-      description:
-        'websocket only (default fixed): `fixed` takes the shards the layout gives it; `auto` claims the first ' +
-        'unassigned or disabled shard, or grows the conduit by one',
-    }),
+    mode: z
+      .enum(['fixed', 'auto'])
+      .optional()
+      .openapi({
+        description:
+          'websocket only (default fixed): `fixed` takes the shards the layout gives it; `auto` claims the first ' +
+          'unassigned or disabled shard, or grows the conduit by one',
+      }),
   })
   .superRefine((v, ctx) => {
     const fail = (field: string, message: string) => ctx.addIssue({ code: 'custom', path: [field], message });
