@@ -10,6 +10,7 @@ import { DEAD_LETTER_QUEUE, EVENTS_QUEUE } from './queue/envelope.ts';
 import { consumeEvents } from './queue/events-consumer.ts';
 
 export { ConduitController } from './durable/conduit-controller.ts';
+export { ConsumerHub } from './durable/consumer-hub.ts';
 export { EventHub } from './durable/event-hub.ts';
 export { WebSocketShard } from './durable/websocket-shard.ts';
 

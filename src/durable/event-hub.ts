@@ -3,13 +3,19 @@
  * `ingest` de-duplicates by message id and appends to the log in one synchronous transaction, so by the time it
  * returns the record is durable (the output gate holds the reply until the write is, cloudflare.md §1.7) and the
  * webhook can answer Twitch. Routing to the Queue comes after, from the log: the log is the outbox, and a failed
- * send leaves the event unrouted for the alarm to retry — Twitch is never asked to resend what is recorded.
+ * send leaves the event unrouted for the alarm to retry — Twitch is never asked to resend what is recorded. New
+ * events are also published to the live consumers' ConsumerHub (hub/publisher.ts), which replays from the log.
  */
 import { DurableObject } from 'cloudflare:workers';
+import type { Coalescer } from '../core/coalescer.ts';
 import { envelopeFor, sendBatches, type RecordedEvent, type EventEnvelope } from '../core/event-envelope.ts';
 import type { InboundMessage, IngestOutcome } from '../core/ingest-types.ts';
+import { loadConfig } from '../config.ts';
 import { errorMessage, log, logError } from '../log.ts';
-import type { DeadLetterInput, HubEvent, HubPolicy, HubRpc, HubStats } from './hub-types.ts';
+import { CONSUMER_HUB_NAME, parseHubName, type ConsumerRpc } from './consumer-types.ts';
+import type { DeadLetterInput, HubEvent, HubPolicy, HubRpc, HubStats, ReplayPage, ReplayQuery } from './hub-types.ts';
+import { createPublisher } from './hub/publisher.ts';
+import { lastSeq, replayPage } from './hub/replay.ts';
 import { revocationStatus } from './hub/revocation.ts';
 import { migrate } from './hub/schema.ts';
 import { HubStore } from './hub/store.ts';
@@ -52,6 +58,9 @@ export class EventHub extends DurableObject<Env> implements HubRpc {
   /** The armed alarm as last read or set (undefined: not read yet in this instance). */
   private alarmAt: number | null | undefined = undefined;
   private broken: unknown = null;
+  /** Where new events go for live consumers; a test may swap it (`consumers`). Undefined: not built yet. */
+  consumers: ConsumerRpc | undefined;
+  private publisher: Coalescer<RecordedEvent> | null | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -79,6 +88,7 @@ export class EventHub extends DurableObject<Env> implements HubRpc {
       return this.record(messages);
     });
     if (fresh.length > 0) {
+      this.publish(fresh);
       await this.route(fresh);
       // Keep an alarm armed while there are events, so age-based pruning happens even if traffic stops.
       await this.armAlarm(this.now() + MAINTENANCE_MS).catch((err) => logError(`EventHub:${this.name} ingest`, err));
@@ -137,6 +147,35 @@ export class EventHub extends DurableObject<Env> implements HubRpc {
       await this.armAlarm(this.now() + retryIn);
       return false;
     }
+  }
+
+  /** Hand new events to the consumer publisher; never throws and never delays ingest (hub/publisher.ts). */
+  private publish(events: RecordedEvent[]): void {
+    try {
+      if (this.publisher === undefined) {
+        const parsed = parseHubName(this.name);
+        this.publisher = parsed
+          ? createPublisher({
+              target: () =>
+                (this.consumers ??= this.env.CONSUMER_HUB.getByName(
+                  `${CONSUMER_HUB_NAME}${parsed.suffix}`,
+                ) as unknown as ConsumerRpc),
+              hub: parsed.index,
+              hubCount: loadConfig(this.env).HUB_COUNT,
+              tag: `EventHub:${this.name}`,
+            })
+          : null;
+      }
+      this.publisher?.push(events);
+    } catch (err) {
+      this.publisher = undefined;
+      logError(`EventHub:${this.name} publish`, err);
+    }
+  }
+
+  /** Resolves once every event recorded so far has been offered to the ConsumerHub (tests). */
+  async published(): Promise<void> {
+    await this.publisher?.idle();
   }
 
   private send(envelopes: EventEnvelope[], cursors: number[]): Promise<void> {
@@ -226,6 +265,22 @@ export class EventHub extends DurableObject<Env> implements HubRpc {
 
   stats(): Promise<HubStats> {
     return this.read('stats', () => this.store.stats());
+  }
+
+  /** A page of the log after `after` for live consumers (hub/replay.ts). */
+  replay(after: number, query: ReplayQuery): Promise<ReplayPage> {
+    return this.read('replay', () =>
+      replayPage(this.ctx.storage.sql, after, {
+        ...query,
+        limit: clampLimit(query.limit),
+        maxBytes: Math.min(Math.max(query.maxBytes, 1), 8 * 1024 * 1024),
+      }),
+    );
+  }
+
+  /** The last sequence assigned (0: none): where a new consumer starts. */
+  head(): Promise<number> {
+    return this.read('head', () => lastSeq(this.ctx.storage.sql));
   }
 
   /** Run a synchronous storage call: fail if storage never migrated; catch, tag and log, then rethrow. */

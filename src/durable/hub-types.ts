@@ -1,6 +1,6 @@
 /**
- * @module The EventHub's RPC surface and the plain data it returns (what the Queue consumer, the admin API and, in
- * a later issue, live consumers read). Camel case inside; the admin API maps to snake_case JSON.
+ * @module The EventHub's RPC surface and the plain data it returns (what the Queue consumer, the admin API and the
+ * live consumers' ConsumerHub read). Camel case inside; the admin API maps to snake_case JSON.
  */
 import type { RecordedEvent } from '../core/event-envelope.ts';
 import type { InboundMessage, IngestOutcome } from '../core/ingest-types.ts';
@@ -47,6 +47,28 @@ export interface HubPolicy {
   sendTimeoutMs: number;
 }
 
+/** A page of `replay`: events after a position, for live consumers (hub/replay.ts). */
+export interface ReplayQuery {
+  limit: number;
+  /** Summed body bytes per page; the first event always fits. */
+  maxBytes: number;
+  /** Only these types / routing keys; null: any. */
+  types: string[] | null;
+  keys: string[] | null;
+}
+
+export interface ReplayPage {
+  /** Matching events, oldest first. */
+  events: RecordedEvent[];
+  /** Every event up to here was looked at: the next page starts after it. */
+  scannedTo: number;
+  more: boolean;
+  /** The oldest sequence still kept (last + 1 when the log is empty): anything older was pruned. */
+  firstKept: number;
+  /** The last sequence ever assigned (0: none). */
+  last: number;
+}
+
 export interface HubRpc {
   ingest(messages: InboundMessage[]): Promise<IngestOutcome[]>;
   recent(opts: { limit: number; type?: string }): Promise<HubEvent[]>;
@@ -56,4 +78,6 @@ export interface HubRpc {
   handledCounts(cursors: number[]): Promise<Record<number, number>>;
   recordDeadLetters(entries: DeadLetterInput[]): Promise<void>;
   stats(): Promise<HubStats>;
+  replay(after: number, query: ReplayQuery): Promise<ReplayPage>;
+  head(): Promise<number>;
 }

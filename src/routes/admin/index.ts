@@ -16,6 +16,7 @@ import { reconcileRoutes } from './reconcile.ts';
 import { scaleRoutes } from './scale.ts';
 import { statusRoutes } from './status.ts';
 import { subscriptionRoutes } from './subscriptions.ts';
+import { ticketRoutes } from './tickets.ts';
 import { adminErrorHandler, defaultHook } from './validation.ts';
 
 export const ADMIN_BASE = '/admin/api';
@@ -35,6 +36,7 @@ export function createAdminApi(): AdminApp {
   reconcileRoutes(app);
   subscriptionRoutes(app);
   eventRoutes(app);
+  ticketRoutes(app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

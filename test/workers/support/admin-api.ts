@@ -49,6 +49,7 @@ export const ADMIN_ROUTES: AdminRoute[] = [
   },
   { method: 'DELETE', path: '/subscriptions/channel.follow%3A2%3Aabc', doc: '/subscriptions/{key}' },
   { method: 'GET', path: '/events/recent?limit=5&type=channel.follow', doc: '/events/recent' },
+  { method: 'POST', path: '/tickets', doc: '/tickets', body: { types: ['channel.follow'], ttl_seconds: 30 } },
   { method: 'GET', path: '/openapi.json', doc: '/openapi.json' },
 ];
 
