@@ -7,6 +7,9 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { HttpError } from './http-error.ts';
 import { logError } from './log.ts';
 import { ADMIN_BASE, createAdminApi } from './routes/admin/index.ts';
+import { createDashboardRoutes } from './routes/dashboard.ts';
+import { createEventRoutes } from './routes/events.ts';
+import { createShardEventRoutes } from './routes/shard-events.ts';
 import { createWebhookRoutes } from './routes/webhooks.ts';
 
 export interface AppEnv {
@@ -33,8 +36,12 @@ export function createApp(): Hono<AppEnv> {
     await next();
   });
 
+  // Before `/webhooks/:endpoint`: `/webhooks/_shard-events` is the Worker's own, not an endpoint (issue #6).
+  app.route('/', createShardEventRoutes());
   app.route('/', createWebhookRoutes());
+  app.route('/', createEventRoutes());
   app.route(ADMIN_BASE, createAdminApi());
+  app.route('/admin', createDashboardRoutes());
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));
 
