@@ -50,6 +50,8 @@ export default defineConfig({
                   TWITCH_AUTH_BASE: `http://${sim}/oauth2`,
                   TWITCH_EVENTSUB_WS_URL: `ws://${sim}/ws`,
                   SIM_BASE: `http://${sim}`,
+                  // Cases per fuzz run (test/workers/fuzz-*.test.ts); `npm run test:chaos` raises it.
+                  FUZZ_CASES: process.env.FUZZ_CASES ?? '',
                   PUBLIC_URL: publicUrl,
                 },
               },

@@ -1,11 +1,13 @@
 /**
  * @module The simulator's control API under `/_sim/` (design.md §8, contract): trigger events, script sessions,
- * manage apps and tokens, move the clock, inspect state, delivery stats and the Helix call log, reset.
+ * manage apps and tokens, script Helix failures, move the clock, inspect state, delivery stats and the Helix call
+ * log, reset.
  */
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { simConfigSchema } from './config.ts';
 import type { Sim } from './context.ts';
+import { addFault, clearFaults, describeFaults } from './helix/faults.ts';
 import { resetBuckets, setBucket } from './helix/ratelimit.ts';
 import { sweepOrphanConduits } from './lifecycle.ts';
 import { expireTokens, mintUserToken, registerClient } from './oauth.ts';
@@ -134,6 +136,27 @@ export function createControlRoutes(sim: Sim): Hono {
     return c.json({ ok: true });
   });
 
+  app.post('/faults', async (c) => {
+    const b = await body(
+      c,
+      z.object({
+        status: z.number().int().min(400).max(599),
+        count: z.number().int().min(1).max(10_000),
+        path_prefix: z.string().startsWith('/helix').default('/helix/'),
+        method: z.enum(['GET', 'POST', 'PATCH', 'DELETE']).optional(),
+      }),
+    );
+    if (!b.ok) return b.res;
+    const v = b.value;
+    addFault(sim, { status: v.status, remaining: v.count, pathPrefix: v.path_prefix, method: v.method });
+    return c.json({ faults: describeFaults(sim) }, 201);
+  });
+  app.get('/faults', (c) => c.json({ faults: describeFaults(sim) }));
+  app.delete('/faults', (c) => {
+    clearFaults(sim);
+    return c.json({ faults: [] });
+  });
+
   app.post('/clock', async (c) => {
     const b = await body(c, z.object({ advance_ms: z.number().int().min(0) }));
     if (!b.ok) return b.res;
@@ -192,6 +215,7 @@ export function createControlRoutes(sim: Sim): Hono {
     sim.timers.cancelAll();
     sim.state.reset();
     resetBuckets(sim);
+    clearFaults(sim);
     sim.clock.reset();
     return c.json({ ok: true });
   });

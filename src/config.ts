@@ -62,6 +62,8 @@ export const configSchema = z
       .pipe(z.array(url(['http:', 'https:'])).min(1, 'must list at least one http or https URL'))
       .optional(),
     FORWARD_SECRET: secret(16).optional(),
+    /** How long before a maintenance window its endpoint's shards get substitutes (design.md §6; default 5 minutes). */
+    MAINTENANCE_LEAD_SECONDS: integer(0, 86_400).default(300),
   })
   .superRefine((c, ctx) => {
     if (c.FORWARD_URLS && !c.FORWARD_SECRET) {

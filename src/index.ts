@@ -21,7 +21,8 @@ export default {
 
   /**
    * Every minute (wrangler.toml): the controller validates the app token when an hour has passed (§7.2) and
-   * reconciles, or continues an unfinished reconcile. Maintenance windows and shard repair build on this (issue #6).
+   * reconciles, or continues an unfinished reconcile, with maintenance windows and shard repairs in the plan
+   * (design.md §6, docs/operations.md).
    */
   async scheduled(controller, env, _ctx): Promise<void> {
     try {

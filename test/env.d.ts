@@ -3,5 +3,7 @@ declare namespace Cloudflare {
   interface Env {
     SIM_BASE: string;
     CONSUMER_TOKEN?: string;
+    /** Cases per fuzz run; empty: each fuzz test's default. */
+    FUZZ_CASES?: string;
   }
 }

@@ -1,11 +1,13 @@
 /**
  * @module The simulator's api.twitch.tv/helix (twitch-eventsub.md §8.3): authentication, then the rate-limit
- * bucket, then the conduit and subscription endpoints. Every request is recorded in the call log first.
+ * bucket, then the conduit and subscription endpoints. Every request is recorded in the call log first; scripted
+ * failures (`/_sim/faults`) answer before authentication.
  */
 import { Hono } from 'hono';
 import type { Sim } from '../context.ts';
 import { APP_TOKEN_REQUIRED, helixAuth, type HelixEnv, requireAppToken } from './auth.ts';
 import { createConduitRoutes } from './conduits.ts';
+import { helixFaults } from './faults.ts';
 import { callLog } from './log.ts';
 import { fail } from './params.ts';
 import { rateLimit } from './ratelimit.ts';
@@ -26,6 +28,8 @@ export function createHelixRoutes(sim: Sim): Hono {
 
   const app = new Hono();
   app.use('*', callLog(sim));
+  // After the log, so that a scripted failure is recorded with the status it was answered with.
+  app.use('*', helixFaults(sim));
   app.route('/', helix);
   app.notFound((c) => fail(c, 404, 'Not Found'));
   app.onError((err, c) => fail(c, 500, err instanceof Error ? err.message : String(err)));

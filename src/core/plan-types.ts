@@ -49,10 +49,17 @@ export interface ShardChange {
   reason: string;
 }
 
-export type PlanStep =
+export type PlanStep = (
   | { kind: 'grow'; from: number; to: number; reason: string }
   | { kind: 'assign'; shards: ShardChange[] }
-  | { kind: 'shrink'; from: number; to: number; reason: string };
+  | { kind: 'shrink'; from: number; to: number; reason: string }
+) & {
+  /**
+   * Set by the maintenance layer (maintenance-pace.ts): before this step, wait until Twitch lists no shard pending, so
+   * that at most one shard is not enabled at a time (twitch-eventsub.md §5.2). The base planner never sets it.
+   */
+  settle?: boolean;
+};
 
 export interface Plan {
   /** In execution order: grow first, then assignments in batches, then shrink (conduit-notes.md "Scaling"). */

@@ -23,6 +23,9 @@ import type { HandoverMethod } from '../core/socket-machine-types.ts';
 import { assignSession, claimShard, KeyedQueue, WsSessionTable } from './controller/sessions.ts';
 import { swapSession } from './controller/swap.ts';
 import { WsShards } from './controller/ws-shards.ts';
+import { MaintenanceStore } from './controller/maintenance-store.ts';
+import { MaintenanceOps } from './controller/maintenance-ops.ts';
+import type { ShardDisabledNote } from './controller-types.ts';
 
 /** Continue an unfinished reconcile this soon after an invocation ran out of budget. */
 const CONTINUE_AFTER_MS = 1_000;
@@ -42,6 +45,13 @@ export class ConduitController extends DurableObject<Env> {
   readonly wsSessions: WsSessionTable;
   readonly endpointQueue = new KeyedQueue();
   readonly wsShards: WsShards;
+  /** Maintenance windows, substitutes, probes (issue #6). */
+  readonly maintenance: MaintenanceStore;
+  /**
+   * The clock maintenance decisions read (windows, lead time, restores). Tests move it on the live instance
+   * (`runInDurableObject`); nothing else ever sets it.
+   */
+  now: () => number = () => Date.now();
   private queue: Promise<unknown> = Promise.resolve();
   /** Set when the schema migration failed: every call then answers 503 instead of touching bad storage. */
   private broken: unknown = null;
@@ -52,6 +62,7 @@ export class ConduitController extends DurableObject<Env> {
     this.records = new ControllerRecords(ctx.storage.sql, () => Date.now());
     this.wsSessions = new WsSessionTable(ctx.storage.sql);
     this.wsShards = new WsShards(this, env);
+    this.maintenance = new MaintenanceStore(ctx.storage.sql, this.store);
     void ctx.blockConcurrencyWhile(async () => {
       try {
         migrate(ctx.storage.sql);
@@ -154,6 +165,10 @@ export class ConduitController extends DurableObject<Env> {
     return new ControllerOps(this);
   }
 
+  private get maint(): MaintenanceOps {
+    return new MaintenanceOps(this);
+  }
+
   // RPC surface (ControllerRpc). Each delegates to ControllerOps inside `call`.
   status(opts?: { shard_offset?: number; shard_limit?: number }) {
     return this.call('status', () => this.ops.status(opts), { serialize: false });
@@ -217,11 +232,20 @@ export class ConduitController extends DurableObject<Env> {
   listWindows() {
     return this.call('listWindows', async () => this.records.windows(), { serialize: false });
   }
-  addWindow(input: Parameters<ControllerOps['addWindow']>[0]) {
-    return this.call('addWindow', async () => this.ops.addWindow(input));
+  addWindow(input: Parameters<MaintenanceOps['addWindow']>[0]) {
+    return this.call('addWindow', () => this.maint.addWindow(input));
   }
   removeWindow(id: number) {
-    return this.call('removeWindow', async () => this.ops.removeWindow(id));
+    return this.call('removeWindow', () => this.maint.removeWindow(id));
+  }
+  /** From `POST /webhooks/_shard-events` (issue #6). Not queued: it only notes the shard and asks for a pass. */
+  shardDisabled(note: ShardDisabledNote) {
+    return this.call('shardDisabled', () => this.maint.shardDisabled(note), { serialize: false });
+  }
+  shardEventsRevoked(subscriptionId: string) {
+    return this.call('shardEventsRevoked', async () => this.maint.shardEventsRevoked(subscriptionId), {
+      serialize: false,
+    });
   }
   listSubscriptions() {
     return this.call('listSubscriptions', async () => this.ops.listSubscriptions(), { serialize: false });
@@ -237,15 +261,16 @@ export class ConduitController extends DurableObject<Env> {
     return this.call('noteRevocation', async () => this.ops.noteRevocation(subscriptionId, status));
   }
   /**
-   * Cron entry (issue #6 builds maintenance on it): validate the token hourly and advance reconcile. Every websocket
-   * endpoint's shard object is poked too, whatever reconcile does (the second watchdog, cloudflare.md §1.6).
+   * Cron entry: validate the token hourly, advance reconcile (maintenance and repairs included, issue #6), keep the
+   * `conduit.shard.disabled` feed. Every websocket endpoint's shard object is poked too, whatever reconcile does (the
+   * second watchdog, cloudflare.md §1.6), except one inside its window with no shard left on it.
    */
   tick() {
     return this.call('tick', async () => {
       try {
         return await this.ops.tick();
       } finally {
-        await this.wsShards.pokeAll();
+        await this.wsShards.pokeAll(this.maint.quietEndpoints());
       }
     });
   }

@@ -96,6 +96,34 @@ export interface WindowInput {
 export interface WindowView extends WindowInput {
   id: number;
   created_at: string;
+  /** On creation only: what will happen (overlaps, already under way, substitutes not yet proven; issue #6). */
+  notes?: string[];
+}
+
+/** A `conduit.shard.disabled` notice as the shard-events route passes it on (twitch-eventsub.md §4). */
+export interface ShardDisabledNote {
+  conduit_id: string;
+  shard_id: number;
+  status: string;
+  method: string;
+  callback?: string;
+  session_id?: string;
+}
+
+/** What the maintenance layer decided in a pass (design.md §6, core/maintenance.ts), as the dry run shows it. */
+export interface MaintenanceView {
+  decisions: { kind: string; reason: string; window?: number; endpoint?: string; shards?: number[]; count?: number }[];
+  /** Signed test challenges the pass sends (a dry run sends none). */
+  probes: { endpoint: string; reason: string }[];
+  /** Websocket endpoints asked for a fresh socket. */
+  reconnect: { endpoint: string; reason: string }[];
+  substituted: number;
+  restoring: number;
+  compaction: { window: number; endpoint: string; phase: string; shard_count: number } | null;
+  /** The shard count the effective layout wants now (below the layout's during a compaction). */
+  effective_shards: number;
+  /** How a dry run planned what it could not know (it sends no test challenge). */
+  note?: string;
 }
 
 export interface SubscriptionInput {
@@ -131,6 +159,8 @@ export interface ReconcileResult {
   continues: boolean;
   /** Anything the caller should know about how the plan was made (e.g. planned from a snapshot). */
   note?: string;
+  /** The maintenance layer's decisions behind the plan (issue #6). */
+  maintenance?: MaintenanceView;
 }
 
 export interface StatusView {
@@ -144,6 +174,15 @@ export interface StatusView {
   reconcile: ReconcileProgress;
   subscriptions: { desired: number; total_cost: number | null; max_total_cost: number | null };
   actions: ActionView[];
+  /** Maintenance now (issue #6). */
+  maintenance?: {
+    lead_seconds: number;
+    substituted: number;
+    restoring: number;
+    compaction: { window: number; endpoint: string; phase: string; shard_count: number } | null;
+    /** The last signed test challenge per webhook endpoint. */
+    probes: { endpoint: string; healthy: boolean; checked_at: string; verified_at: string | null; reason?: string }[];
+  };
 }
 
 /** RPC methods the admin API and the cron call. Every mutation is serialized inside the object. */
@@ -171,4 +210,8 @@ export interface ControllerRpc extends SessionRpc {
   addSubscription(input: SubscriptionInput): Promise<Outcome<DesiredSubscriptionView>>;
   removeSubscription(key: string): Promise<Outcome<{ removed: string }>>;
   noteRevocation(subscriptionId: string, status: string): Promise<Outcome<{ matched: number }>>;
+  /** From `POST /webhooks/_shard-events` (issue #6): repair the shard now. */
+  shardDisabled(note: ShardDisabledNote): Promise<Outcome<{ matched: boolean; repair: boolean }>>;
+  /** The `conduit.shard.disabled` subscription itself was revoked: recreate it on the next pass. */
+  shardEventsRevoked(subscriptionId: string): Promise<Outcome<{ matched: boolean }>>;
 }

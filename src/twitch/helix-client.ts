@@ -143,6 +143,25 @@ export class HelixClient {
     };
   }
 
+  /**
+   * A plain webhook subscription: the Worker's own `conduit.shard.disabled` feed, kept off the conduit it watches
+   * (twitch-eventsub.md §4). A 409 means it exists already.
+   */
+  async createWebhookSubscription(
+    req: SubscriptionRequest,
+    transport: { callback: string; secret: string },
+  ): Promise<{ subscription: Subscription | null; existed: boolean }> {
+    const res = await this.http.send({
+      method: 'POST',
+      path: '/eventsub/subscriptions',
+      body: { ...req, transport: { method: 'webhook', ...transport } },
+      expect: [202, 409],
+    });
+    if (res.status === 409) return { subscription: null, existed: true };
+    const page = parseBody(subscriptionPageWire.omit({ pagination: true }), res.body, 'Create EventSub Subscription');
+    return { subscription: first(page.data.map(subscriptionFromWire), 'Create EventSub Subscription'), existed: false };
+  }
+
   async getSubscriptionsPage(opts: { after?: string; status?: string; type?: string } = {}): Promise<SubscriptionPage> {
     const res = await this.http.send({
       method: 'GET',

@@ -25,6 +25,8 @@ const window = {
 describe('admin maintenance over the real controller', () => {
   it('adds windows (201), lists them, and removes one by id', async () => {
     const admin = isolatedAdmin();
+    // Another endpoint to carry default's shards during the window: without one it is refused (issue #6).
+    await admin('POST', '/endpoints', { body: { name: 'green', kind: 'webhook' } });
     expect(await (await admin('GET', '/maintenance')).json()).toEqual([]);
 
     const first = await admin('POST', '/maintenance', { body: window });
@@ -36,7 +38,7 @@ describe('admin maintenance over the real controller', () => {
 
     const second = await admin('POST', '/maintenance', {
       body: {
-        endpoint: 'default',
+        endpoint: 'green',
         starts_at: '2030-02-01T10:00:00+02:00',
         ends_at: '2030-02-01T10:30:00+02:00',
         compact: true,

@@ -12,13 +12,13 @@ import type {
   ReconcileResult,
   StatusView,
   SubscriptionInput,
-  WindowInput,
 } from '../controller-types.ts';
 import { endpointProblem, endpointView } from './endpoints.ts';
 import { conduitSettingOf } from '../controller-stub.ts';
 import { BootstrapError } from './bootstrap.ts';
 import { ConduitGone, runReconcile } from './reconcile.ts';
 import { subscriptionKey } from './records.ts';
+import { MaintenanceOps } from './maintenance-ops.ts';
 
 const MAX_SHARDS = 20_000;
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -81,6 +81,7 @@ export class ControllerOps {
         max_total_cost: cost?.max ?? null,
       },
       actions: this.records.actions(20),
+      maintenance: new MaintenanceOps(this.c).status(inv),
     };
   }
 
@@ -233,20 +234,23 @@ export class ControllerOps {
         records: this.records,
         helix: inv.helix,
         config: inv.config,
-        now: Date.now,
+        now: () => this.c.now(),
         budget: inv.budget,
         sessions: () => this.c.wsSessions.all(),
+        maintenance: new MaintenanceOps(this.c).deps(inv),
       },
       opts,
     );
   }
 
-  /** Alarm: the next chunk of a reconcile that ran out of budget. */
+  /** Alarm: the next chunk of a reconcile that ran out of budget, or a pass someone asked for. */
   continueReconcile(): Promise<void> {
     return this.c.exclusive(async () => {
+      const replan = this.store.getMeta('replan_requested') !== null;
       const phase = this.store.progress.phase;
-      if (phase === 'idle' || phase === 'done' || phase === 'failed') return;
-      await this.reconcile();
+      if (!replan && (phase === 'idle' || phase === 'done' || phase === 'failed')) return;
+      this.store.setMeta('replan_requested', null);
+      await this.reconcile({ fresh: replan });
     });
   }
 
@@ -254,34 +258,13 @@ export class ControllerOps {
     const inv = this.c.invocation();
     const validated = await inv.tokens.validateIfDue();
     await this.c.conduitFor(inv);
-    const phase = this.store.progress.phase;
-    const fresh = phase === 'idle' || phase === 'done' || phase === 'failed';
+    const maint = new MaintenanceOps(this.c);
+    const fresh = maint.needsFreshPass(inv);
+    this.store.setMeta('replan_requested', null);
     const result = await this.run(inv, { fresh });
     if (result.continues) await this.c.scheduleContinuation();
+    await maint.keepShardEvents(inv);
     return { validated, reconcile: result };
-  }
-
-  addWindow(input: WindowInput) {
-    if (!this.store.endpoint(input.endpoint))
-      throw new ControllerFailure(400, `endpoint: no endpoint '${input.endpoint}'`);
-    const start = Date.parse(input.starts_at);
-    const end = Date.parse(input.ends_at);
-    if (!Number.isFinite(start) || !Number.isFinite(end))
-      throw new ControllerFailure(400, 'starts_at/ends_at: not RFC3339');
-    if (end <= start) throw new ControllerFailure(400, 'ends_at: must be after starts_at');
-    const view = this.records.addWindow(input);
-    this.records.record(
-      'maintenance',
-      `window ${view.id} on '${input.endpoint}' ${input.starts_at} → ${input.ends_at}`,
-      'ok',
-    );
-    return view;
-  }
-
-  removeWindow(id: number) {
-    if (!this.records.removeWindow(id)) throw new ControllerFailure(404, `no maintenance window ${id}`);
-    this.records.record('maintenance', `window ${id} cancelled`, 'ok');
-    return { removed: id };
   }
 
   listSubscriptions() {

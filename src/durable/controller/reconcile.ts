@@ -5,15 +5,16 @@
  * recorded with its reason; per-shard refusals inside a 202 are failures, recorded by shard.
  */
 import type { Config } from '../../config.ts';
-import type { EndpointState, Plan, PlanStep, ShardChange } from '../../core/plan-types.ts';
-import { plan as makePlan } from '../../core/planner.ts';
+import type { Plan, PlanStep, ShardChange } from '../../core/plan-types.ts';
 import type { HelixClient } from '../../twitch/helix-client.ts';
 import type { ShardAssignment } from '../../twitch/types.ts';
-import type { ReconcileProgress, ReconcileResult } from '../controller-types.ts';
+import type { MaintenanceView, ReconcileProgress, ReconcileResult } from '../controller-types.ts';
 import { BudgetExhausted, type Budget } from './budget.ts';
 import { resolveEndpoint, type ResolvedEndpoint } from './endpoints.ts';
+import { planPass, type MaintenanceDeps } from './maintenance-run.ts';
 import type { ControllerRecords } from './records.ts';
 import { IDLE_PROGRESS, type ControllerStore } from './store.ts';
+import { NotSettled, settle, SETTLE_TIMEOUT_MS } from './settle.ts';
 import { reconcileSubscriptions } from './subscriptions.ts';
 
 export interface ReconcileDeps {
@@ -25,6 +26,8 @@ export interface ReconcileDeps {
   budget: Budget;
   /** The live session of each websocket endpoint, read when needed: the fast path changes it at any time. */
   sessions?: () => Record<string, string | null>;
+  /** The maintenance layer (issue #6); without it, the plain planner plans. */
+  maintenance?: MaintenanceDeps;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -42,19 +45,6 @@ export async function resolveAll(deps: ReconcileDeps): Promise<Map<string, Resol
   const sessions = deps.sessions?.();
   for (const row of deps.store.endpoints()) out.set(row.name, await resolveEndpoint(row, deps.config, sessions));
   return out;
-}
-
-function planFromSnapshot(deps: ReconcileDeps, resolved: Map<string, ResolvedEndpoint>): Plan {
-  const conduit = deps.store.conduit!;
-  const endpoints: Record<string, EndpointState> = {};
-  for (const [name, r] of resolved) endpoints[name] = r.state;
-  return makePlan({
-    shardCount: conduit.shardCount,
-    desired: deps.store.layout(),
-    endpoints,
-    actual: deps.store.actual(),
-    applied: deps.store.applied(),
-  });
 }
 
 /** Refresh shard_count and list shards into the snapshot. Returns false if the budget ran out first. */
@@ -174,6 +164,8 @@ export async function runReconcile(
     progress = { ...IDLE_PROGRESS, phase: 'listing', started_at: iso(deps.now()) };
     store.setMeta('listing_cursor', null);
     store.setMeta('subs_listing', null);
+    store.setMeta('listed', null);
+    store.setMeta('settle_since', null);
   }
   progress.invocations++;
   const base = progress.helix_calls;
@@ -183,11 +175,19 @@ export async function runReconcile(
     store.progress = progress;
   };
   let result: Plan = { steps: [], waiting: [], unchanged: 0 };
+  let view = store.getMeta<MaintenanceView>('last_maintenance') ?? undefined;
   try {
     if (progress.phase === 'listing') {
-      await list(deps, progress);
-      const resolved = await resolveAll(deps);
-      result = planFromSnapshot(deps, resolved);
+      // Planning may stop for the budget (test challenges) after a finished listing: do not list again.
+      if (!store.getMeta<boolean>('listed')) {
+        await list(deps, progress);
+        store.setMeta('listed', true);
+      }
+      const planned = await planPass(deps, await resolveAll(deps));
+      result = planned.plan;
+      view = planned.view;
+      store.setMeta('last_maintenance', view ?? null);
+      store.setMeta('listed', null);
       store.setPlan(result.steps);
       progress.steps_total = result.steps.length;
       progress.phase = 'applying';
@@ -207,23 +207,25 @@ export async function runReconcile(
       while (progress.steps_done < progress.steps_total) {
         const step = store.planStep(progress.steps_done)!;
         budget.guard();
+        if (step.settle && !(await settled(deps, progress))) break;
         // Resolved per step: a websocket session may change between steps (the fast path, issue #5).
         await apply(deps, step, await resolveAll(deps), progress);
         progress.steps_done++;
         save();
       }
-      progress.phase = 'subscriptions';
+      if (progress.phase === 'applying') progress.phase = 'subscriptions';
     }
     if (progress.phase === 'subscriptions') {
       await reconcileSubscriptions(deps);
       progress.phase = 'done';
     }
     save();
-    return { dry_run: false, plan: result, progress, continues: false };
+    const replan = store.getMeta('replan_requested') !== null;
+    return { dry_run: false, plan: result, progress, continues: replan, ...(view ? { maintenance: view } : {}) };
   } catch (err) {
-    if (err instanceof BudgetExhausted) {
+    if (err instanceof BudgetExhausted || err instanceof NotSettled) {
       save();
-      return { dry_run: false, plan: result, progress, continues: true };
+      return { dry_run: false, plan: result, progress, continues: true, ...(view ? { maintenance: view } : {}) };
     }
     progress.phase = 'failed';
     progress.last_error = err instanceof Error ? err.message : String(err);
@@ -252,6 +254,40 @@ async function dryRun(deps: ReconcileDeps): Promise<ReconcileResult> {
   } else {
     note = `a reconcile is in progress (${progress.phase}); planned from the snapshot of ${store.getMeta<string>('snapshot_at') ?? 'never'}`;
   }
-  const result = planFromSnapshot(deps, await resolveAll(deps));
-  return { dry_run: true, plan: result, progress: store.progress, continues: false, ...(note ? { note } : {}) };
+  const { plan: result, view } = await planPass(deps, await resolveAll(deps), { dryRun: true });
+  return {
+    dry_run: true,
+    plan: result,
+    progress: store.progress,
+    continues: false,
+    ...(note ? { note } : {}),
+    ...(view ? { maintenance: view } : {}),
+  };
+}
+
+/**
+ * Before a paced step (core/maintenance-pace.ts): true once nothing is pending on Twitch. Throws NotSettled to wait
+ * for the next invocation; false when the run must stop and plan again (a moved shard failed its challenge, or a
+ * challenge outlived any Twitch gives) — the run then ends as `done` with the reason, and a new one is asked for.
+ */
+async function settled(deps: ReconcileDeps, progress: ReconcileProgress): Promise<boolean> {
+  const { store, records } = deps;
+  const verdict = await settle(deps, progress.steps_done > 0 ? store.planStep(progress.steps_done - 1) : null);
+  if (verdict.kind === 'settled') {
+    store.setMeta('settle_since', null);
+    return true;
+  }
+  const since = store.getMeta<number>('settle_since') ?? Date.now();
+  store.setMeta('settle_since', since);
+  if (verdict.kind === 'waiting' && Date.now() - since < SETTLE_TIMEOUT_MS) throw new NotSettled();
+  const why =
+    verdict.kind === 'failed'
+      ? `shard(s) ${verdict.shards.join(', ')} failed Twitch's challenge after being moved`
+      : `a shard stayed pending for over ${SETTLE_TIMEOUT_MS / 1000} s`;
+  records.record('reconcile', `${why}: stopping here and planning again`, 'failed');
+  progress.last_error = why;
+  progress.phase = 'done';
+  store.setMeta('settle_since', null);
+  store.setMeta('replan_requested', { at: deps.now(), reason: why });
+  return false;
 }

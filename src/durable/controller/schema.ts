@@ -29,6 +29,13 @@ export const MIGRATIONS: string[][] = [
     `ALTER TABLE endpoints ADD COLUMN mode TEXT`,
     `CREATE TABLE IF NOT EXISTS ws_sessions (endpoint TEXT PRIMARY KEY, session_id TEXT NOT NULL, updated_at TEXT NOT NULL)`,
   ],
+  // Issue #6, maintenance: shards carried by a substitute endpoint, and the effective layout the last plan set.
+  [
+    `CREATE TABLE IF NOT EXISTS substitutions (
+       shard_id INTEGER PRIMARY KEY, home TEXT NOT NULL, substitute TEXT NOT NULL, cause TEXT NOT NULL,
+       window_id INTEGER, since INTEGER NOT NULL, clear_after INTEGER NOT NULL, phase TEXT NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS effective (shard_id INTEGER PRIMARY KEY, endpoint TEXT NOT NULL)`,
+  ],
 ];
 
 export function migrate(sql: SqlStorage): number {

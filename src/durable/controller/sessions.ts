@@ -12,6 +12,7 @@ import type { ConduitController, Invocation } from '../conduit-controller.ts';
 import { claimSlot } from './claim.ts';
 import { ControllerFailure } from './failure.ts';
 import { ControllerOps } from './ops.ts';
+import { MaintenanceOps } from './maintenance-ops.ts';
 import type { AssignResult, ClaimResult } from './session-types.ts';
 import type { EndpointRow } from './store.ts';
 
@@ -69,6 +70,13 @@ export class KeyedQueue {
 
 export const layoutShardsOf = (layout: string[], endpoint: string): number[] =>
   layout.flatMap((name, id) => (name === endpoint ? [id] : []));
+
+/**
+ * The shards a session goes on: those the effective layout puts on the endpoint (issue #6) — its own minus any moved
+ * to substitutes for a window, plus other endpoints' shards it substitutes for — once a plan has stored one.
+ */
+export const effectiveShardsOf = (c: ConduitController, endpoint: string, layoutShards: number[]): number[] =>
+  c.maintenance.effectiveShardsOf(endpoint) ?? layoutShards;
 
 export function websocketRow(c: ConduitController, endpoint: string): EndpointRow {
   const row = c.store.endpoint(endpoint);
@@ -155,6 +163,10 @@ export async function assignSession(c: ConduitController, endpoint: string, sess
       // Claiming may bootstrap (adopt or create the conduit) and grow it: layout changes, so the single writer's.
       claimed = await c.exclusive(() => claimSlot(c, inv, endpoint));
       shards = [claimed.shard];
+    }
+    if (c.store.conduit && !claimed?.changed) {
+      shards = effectiveShardsOf(c, endpoint, shards);
+      await new MaintenanceOps(c).sessionWelcomed(endpoint);
     }
     if (shards.length === 0) {
       // Kept for reconcile, which bootstraps the conduit and assigns the layout's shards from this table. Not an

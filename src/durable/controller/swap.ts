@@ -7,7 +7,7 @@
 import type { ConduitController } from '../conduit-controller.ts';
 import { ControllerFailure } from './failure.ts';
 import type { AssignResult } from './session-types.ts';
-import { layoutShardsOf, patchSessions, websocketRow } from './sessions.ts';
+import { effectiveShardsOf, layoutShardsOf, patchSessions, websocketRow } from './sessions.ts';
 
 export async function swapSession(c: ConduitController, endpoint: string, sessionId: string): Promise<AssignResult> {
   const started = Date.now();
@@ -17,7 +17,7 @@ export async function swapSession(c: ConduitController, endpoint: string, sessio
     if (!conduit) throw new ControllerFailure(409, 'no conduit yet: nothing to hand over');
     const inv = c.invocation();
     const old = c.wsSessions.get(endpoint);
-    const own = layoutShardsOf(c.store.layout(), endpoint);
+    const own = effectiveShardsOf(c, endpoint, layoutShardsOf(c.store.layout(), endpoint));
     const result = { endpoint, session_id: sessionId, shards: own };
     if (own.length === 0 || old === null || old === sessionId) {
       throw new ControllerFailure(409, `endpoint '${endpoint}' has no assigned shard and session to swap`);

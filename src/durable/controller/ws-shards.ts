@@ -54,9 +54,54 @@ export class WsShards {
   }
 
   /** The cron's poke: `start` is idempotent and checks every deadline of the object's machine. */
-  async pokeAll(): Promise<void> {
-    await Promise.all(this.websocketEndpoints().map((name) => this.start(name)));
+  async pokeAll(except: Set<string> = new Set()): Promise<void> {
+    await Promise.all(this.websocketEndpoints().flatMap((name) => (except.has(name) ? [] : [this.start(name)])));
   }
+
+  /** The endpoint's object holds `sessionId` on a live socket (maintenance health, design.md §6). */
+  async isLive(endpoint: string, sessionId: string): Promise<boolean> {
+    try {
+      const s = await this.stub(endpoint).status();
+      return s.phase !== 'stopped' && s.phase !== 'waiting' && s.phase !== 'connecting' && s.sessionId === sessionId;
+    } catch (err) {
+      logError(`ConduitController:${this.c.name} is-live`, err, { endpoint });
+      return false;
+    }
+  }
+
+  /**
+   * Maintenance asks for a fresh socket (design.md §6: Twitch disabled the endpoint's shard on the session it still
+   * reports, or it has none). A live object does it as a `reassign` handover — new socket, PATCH, then close the old
+   * one, so no gap is added; one that is not live is poked, and its machine reconnects. Not awaited by the caller (a
+   * handover can take seconds); at most one request per endpoint is in flight.
+   */
+  reconnect(endpoint: string, reason: string): void {
+    if (this.reconnecting.has(endpoint)) return;
+    this.reconnecting.add(endpoint);
+    const run = async () => {
+      const status = await this.stub(endpoint).status();
+      if (status.phase !== 'connected') {
+        await this.start(endpoint);
+        return `poked (${status.phase})`;
+      }
+      const r = await this.stub(endpoint).handover('reassign');
+      if (!r.ok) throw new Error(r.error);
+      return `new session ${r.to} in ${r.ms} ms`;
+    };
+    void run()
+      .then((done) => this.c.records.record('websocket', `'${endpoint}' reconnect (${reason}): ${done}`, 'ok'))
+      .catch((err: unknown) => {
+        logError(`ConduitController:${this.c.name} reconnect`, err, { endpoint });
+        this.c.records.record(
+          'websocket',
+          `'${endpoint}' reconnect (${reason}) failed: ${errorMessage(err)}`,
+          'failed',
+        );
+      })
+      .finally(() => this.reconnecting.delete(endpoint));
+  }
+
+  private readonly reconnecting = new Set<string>();
 
   /** Waits for the shard object to finish (or abandon) the handover; the old socket delivers throughout. */
   async handover(endpoint: string, method: HandoverMethod): Promise<HandoverView> {

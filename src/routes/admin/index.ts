@@ -17,6 +17,7 @@ import { scaleRoutes } from './scale.ts';
 import { statusRoutes } from './status.ts';
 import { subscriptionRoutes } from './subscriptions.ts';
 import { ticketRoutes } from './tickets.ts';
+import { requireUtf8Body } from './utf8-body.ts';
 import { adminErrorHandler, defaultHook } from './validation.ts';
 
 export const ADMIN_BASE = '/admin/api';
@@ -24,6 +25,7 @@ export const ADMIN_BASE = '/admin/api';
 export function createAdminApi(): AdminApp {
   const app = new OpenAPIHono<AppEnv>({ defaultHook });
   app.use('*', requireAdmin);
+  app.use('*', requireUtf8Body);
   // Set before the parent mounts this app: Hono wraps a sub-app's handlers with its error handler at `route()` time.
   app.onError(adminErrorHandler);
 

@@ -83,8 +83,40 @@ export const WindowView = z
     note: z.string().optional(),
     compact: z.boolean().optional(),
     created_at: z.string(),
+    notes: z
+      .array(z.string())
+      .optional()
+      .openapi({ description: 'on creation: what will happen (overlaps, already under way, unproven substitutes)' }),
   })
   .openapi('MaintenanceWindow');
+
+const decisionView = z.object({
+  kind: z.string(),
+  reason: z.string(),
+  window: z.number().int().optional(),
+  endpoint: z.string().optional(),
+  shards: z.array(z.number().int()).optional(),
+  count: z.number().int().optional(),
+});
+
+const compactionView = z
+  .object({ window: z.number().int(), endpoint: z.string(), phase: z.string(), shard_count: z.number().int() })
+  .nullable();
+
+export const MaintenanceView = z
+  .object({
+    decisions: z.array(decisionView),
+    probes: z.array(z.object({ endpoint: z.string(), reason: z.string() })).openapi({
+      description: 'signed test challenges the pass sends (a dry run sends none)',
+    }),
+    reconnect: z.array(z.object({ endpoint: z.string(), reason: z.string() })),
+    substituted: z.number().int(),
+    restoring: z.number().int(),
+    compaction: compactionView,
+    effective_shards: z.number().int(),
+    note: z.string().optional(),
+  })
+  .openapi('Maintenance', { description: 'what the maintenance layer decided (design.md §6), each with its reason' });
 
 export const SubscriptionView = z
   .object({
@@ -139,6 +171,8 @@ export const ReconcileResult = z
     plan: PlanView,
     progress: ReconcileProgress,
     continues: z.boolean().openapi({ description: 'the work continues in a later invocation (subrequest budget)' }),
+    note: z.string().optional(),
+    maintenance: MaintenanceView.optional(),
   })
   .openapi('ReconcileResult');
 
@@ -167,6 +201,23 @@ export const StatusView = z
       max_total_cost: z.number().nullable(),
     }),
     actions: z.array(ActionView),
+    maintenance: z
+      .object({
+        lead_seconds: z.number().int(),
+        substituted: z.number().int(),
+        restoring: z.number().int(),
+        compaction: compactionView,
+        probes: z.array(
+          z.object({
+            endpoint: z.string(),
+            healthy: z.boolean(),
+            checked_at: z.string(),
+            verified_at: nullableText,
+            reason: z.string().optional(),
+          }),
+        ),
+      })
+      .optional(),
   })
   .openapi('Status');
 
