@@ -7,6 +7,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { format, resolveConfig } from 'prettier';
 import { endpointSecret } from '../src/verify/derive.ts';
 import { waitFor } from '../test/support/wait.ts';
 import { runLoad, type LoadOptions, type RunResult } from './ingest/load.ts';
@@ -14,6 +15,7 @@ import { profileDuring } from './ingest/profile.ts';
 import {
   build,
   buildAblation,
+  removeTempDirs,
   startBare,
   startOurs,
   startTwurple,
@@ -254,6 +256,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await stop();
+    removeTempDirs();
   }
 
   const header = [
@@ -276,7 +279,9 @@ async function main(): Promise<void> {
     })();
     const [head, rest] = current.split(BEGIN) as [string, string?];
     const tail = rest?.split(END)[1] ?? '\n';
-    writeFileSync(DOC, `${head}${BEGIN}\n\n${block}\n\n${END}${tail}`);
+    // Formatted as `npm run format:check` wants it, so a fresh run leaves the repository clean.
+    const text = `${head}${BEGIN}\n\n${block}\n\n${END}${tail}`;
+    writeFileSync(DOC, await format(text, { ...(await resolveConfig(DOC)), filepath: DOC }));
     log(`wrote ${DOC}`);
   }
 }

@@ -247,6 +247,15 @@ export async function startTwurple(secret: string): Promise<TwurpleTarget> {
   };
 }
 
+const made: string[] = [];
+
+/** A fresh folder under the OS temp dir, removed by `removeTempDirs`. */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+export function removeTempDirs(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 }

@@ -50,7 +50,7 @@ beforeAll(async () => {
 
 it(
   `refuses every bad admin request without a change (${CASES} cases, seed ${SEED})`,
-  { timeout: 300_000 },
+  { timeout: Math.max(300_000, CASES * 10) },
   async () => {
     const fuzzer = adminFuzzer({ seed: SEED, doc, bases: ADMIN_ROUTES, token: env.ADMIN_TOKEN });
     const before = await snapshot();

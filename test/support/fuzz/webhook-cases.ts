@@ -17,7 +17,17 @@ import {
   utf8,
   withInvalidUtf8,
 } from './hostile.ts';
-import { header, validBody, type Message } from './webhook-message.ts';
+import {
+  header,
+  headersOf,
+  junkEnvelope,
+  NOT_TIMESTAMPS,
+  reshuffle,
+  rfc3339,
+  tamper,
+  validBody,
+  type Message,
+} from './webhook-message.ts';
 
 export interface WebhookFuzzOptions {
   seed: number;
@@ -73,30 +83,6 @@ function pickFamily(rng: Rng): string {
   }
   return 'valid';
 }
-
-/** Twitch's RFC3339 with 0, 3 or 9 fractional digits, or the same instant with a numeric offset (§3.2). */
-function rfc3339(rng: Rng, ms: number): string {
-  const iso = new Date(ms).toISOString();
-  const style = rng.int(0, 3);
-  if (style === 0) return iso.replace(/\.\d{3}Z$/, 'Z');
-  if (style === 1) return iso;
-  if (style === 2) return iso.replace(/Z$/, `${randomAscii(rng, 6, '0123456789')}Z`);
-  const shifted = new Date(ms + 2 * 60 * MINUTE).toISOString().replace(/Z$/, '+02:00');
-  return shifted;
-}
-
-const NOT_TIMESTAMPS = [
-  'yesterday',
-  '1700000000',
-  '2026-13-01T00:00:00Z',
-  '2026-02-30T00:00:00Z',
-  '2026-11-01 12:00:00',
-  '2026-11-01T12:00:00',
-  'T',
-  '9999-99-99T99:99:99Z',
-  '0000-01-01T00:00:00Z',
-  '2026-11-01T24:00:00Z',
-];
 
 export function webhookFuzzer(opts: WebhookFuzzOptions) {
   const rng = seededRng(opts.seed);
@@ -252,17 +238,18 @@ export function webhookFuzzer(opts: WebhookFuzzOptions) {
         method = rng.pick(['GET', 'PUT', 'PATCH', 'DELETE', 'HEAD']);
         break;
       case 'wrong-path':
+        // Only names the route refuses before the endpoint registry: a well-formed unknown name waits up to 2 s for
+        // a registry refresh by design (src/routes/endpoint-registry.ts), too slow to send thousands of; the
+        // webhook route tests cover its 404.
         target = rng.pick([
           `/webhooks/${opts.endpoint.toUpperCase()}`,
-          `/webhooks/${opts.endpoint}-x`,
           `/webhooks/${opts.endpoint}/extra`,
           `/webhooks/${opts.endpoint}%00`,
           `/webhooks/${'a'.repeat(rng.int(33, 300))}`,
           '/webhooks/',
-          '/webhooks/nope',
           '/webhook/default',
           '/WEBHOOKS/default',
-          `/webhooks/${randomAscii(rng, 8, 'abc_$.!')}`,
+          `/webhooks/_${randomAscii(rng, 8, 'abc_$.!')}`,
         ]);
         break;
       case 'replay':
@@ -316,72 +303,4 @@ export function webhookFuzzer(opts: WebhookFuzzOptions) {
     /** Case number `index`, built at `now` (timestamps are relative to it). */
     next: (index: number, now: number): Promise<Case> => build(index, now, pickFamily(rng)),
   };
-}
-
-/** One byte changed, a byte appended, or the body cut short: the signature no longer covers it. */
-function tamper(rng: Rng, body: Uint8Array): Uint8Array {
-  const out = new Uint8Array(body);
-  const how = body.length === 0 ? 1 : rng.int(0, 2);
-  if (how === 0) {
-    const at = rng.int(0, out.length - 1);
-    out[at] = (out[at]! ^ (1 << rng.int(0, 7))) & 0xff;
-    return out;
-  }
-  if (how === 1) return new Uint8Array([...body, rng.int(0x20, 0x7e)]);
-  return body.slice(0, rng.int(0, body.length - 1));
-}
-
-/** JSON that is well formed but not a notification: wrong top-level type, or the envelope broken. */
-function junkEnvelope(rng: Rng, valid: Uint8Array): string {
-  const body = JSON.parse(new TextDecoder().decode(valid)) as Record<string, Record<string, unknown>>;
-  return rng.pick([
-    () => rng.pick(['[]', '1', '"x"', 'null', 'true', deepJson(rng.int(1_000, 100_000), 'array')]),
-    () => JSON.stringify({ event: body.event }),
-    () => JSON.stringify({ subscription: {}, event: body.event }),
-    () => JSON.stringify({ subscription: body.subscription }),
-    () => JSON.stringify({ ...body, event: rng.pick([[], 'x', 1, null]) }),
-    () => JSON.stringify({ ...body, subscription: { ...body.subscription, id: rng.pick([1, '', null, []]) } }),
-    () => JSON.stringify({ ...body, subscription: { ...body.subscription, condition: rng.pick(['x', [], null]) } }),
-    () => JSON.stringify({ ...body, subscription: rng.pick([[], 'x', null, pollutingKeys(rng)]) }),
-    () => JSON.stringify({ ...body, events: rng.pick(['x', [{ id: 1 }], [null]]), event: undefined }),
-    () => deepJson(rng.int(1_000, 50_000), 'object'),
-  ])();
-}
-
-const CONTENT_TYPES = [
-  'text/plain',
-  'application/x-www-form-urlencoded',
-  'multipart/form-data; boundary=x',
-  'application/json; charset=latin1',
-  'application/xml',
-  '',
-];
-
-function randomCase(rng: Rng, name: string): string {
-  return [...name].map((ch) => (rng.chance(0.5) ? ch.toUpperCase() : ch.toLowerCase())).join('');
-}
-
-function reshuffle(rng: Rng, headers: readonly [string, string][]): [string, string][] {
-  const out = headers.map(([n, v]) => [rng.chance(0.5) ? randomCase(rng, n) : n, v] as [string, string]);
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = rng.int(0, i);
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
-
-/** Twitch's headers for the message, minus `drop`, plus `extra`, then names re-cased and reordered. */
-function headersOf(rng: Rng, m: Message, signature: string, drop: string[], extra: [string, string][]) {
-  const list: [string, string][] = [
-    [header.id, m.id],
-    [header.timestamp, m.timestamp],
-    [header.signature, signature],
-    [header.type, m.type],
-    ['Twitch-Eventsub-Message-Retry', String(rng.int(0, 5))],
-    ['Twitch-Eventsub-Subscription-Type', rng.chance(0.9) ? 'channel.follow' : randomAscii(rng, 12)],
-    ['Twitch-Eventsub-Subscription-Version', rng.pick(['2', '1', 'beta'])],
-    ['Content-Type', rng.chance(0.7) ? 'application/json' : rng.pick(CONTENT_TYPES)],
-  ];
-  const dropped = new Set(drop.map((d) => d.toLowerCase()));
-  return reshuffle(rng, [...list.filter(([n]) => !dropped.has(n.toLowerCase())), ...extra]);
 }
