@@ -6,35 +6,7 @@
  */
 import type { RecordedEvent } from '../../core/event-envelope.ts';
 import type { ReplayPage, ReplayQuery } from '../hub-types.ts';
-
-type Row = {
-  cursor: number;
-  message_id: string;
-  kind: RecordedEvent['kind'];
-  type: string;
-  version: string;
-  subscription_id: string;
-  routing_key: string;
-  via_transport: RecordedEvent['via']['transport'];
-  via_endpoint: string;
-  sent_at: string;
-  received_at: number;
-  body: string;
-};
-
-const toRecorded = (r: Row): RecordedEvent => ({
-  cursor: r.cursor,
-  messageId: r.message_id,
-  kind: r.kind,
-  type: r.type,
-  version: r.version,
-  subscriptionId: r.subscription_id,
-  routingKey: r.routing_key,
-  via: { transport: r.via_transport, endpoint: r.via_endpoint },
-  sentAt: r.sent_at,
-  receivedAt: r.received_at,
-  body: r.body,
-});
+import { toRecorded, type RecordedRow } from './store.ts';
 
 /** The last sequence ever assigned: AUTOINCREMENT never reuses one, even after pruning (0: none yet). */
 export function lastSeq(sql: SqlStorage): number {
@@ -45,7 +17,7 @@ export function lastSeq(sql: SqlStorage): number {
 export function replayPage(sql: SqlStorage, after: number, q: ReplayQuery): ReplayPage {
   const last = lastSeq(sql);
   const oldest = sql.exec<{ c: number | null }>('SELECT MIN(cursor) AS c FROM events').one().c;
-  const rows = sql.exec<Row>(
+  const rows = sql.exec<RecordedRow>(
     `SELECT cursor, message_id, kind, type, version, subscription_id, routing_key, via_transport, via_endpoint,
        sent_at, received_at, body FROM events
      WHERE cursor > ?

@@ -11,7 +11,8 @@ import type { DeadLetterInput, HubEvent, HubPolicy, HubStats } from '../hub-type
 /** Revocation and dead-letter rows kept per hub: small, and only for inspection. */
 export const SIDE_TABLE_LIMIT = 1_000;
 
-type EventRow = {
+/** One row of the `events` table, as every reader selects it. */
+export type RecordedRow = {
   cursor: number;
   message_id: string;
   kind: RecordedEvent['kind'];
@@ -24,15 +25,11 @@ type EventRow = {
   sent_at: string;
   received_at: number;
   body: string;
-  routed: number;
-  handled: number;
-  dead_letters: number;
 };
 
-const SELECT_EVENTS = `SELECT e.*, (SELECT COUNT(*) FROM dead_letters d WHERE d.cursor = e.cursor) AS dead_letters
-  FROM events e`;
+type EventRow = RecordedRow & { routed: number; handled: number; dead_letters: number };
 
-function toEvent(r: EventRow): HubEvent {
+export function toRecorded(r: RecordedRow): RecordedEvent {
   return {
     cursor: r.cursor,
     messageId: r.message_id,
@@ -45,10 +42,14 @@ function toEvent(r: EventRow): HubEvent {
     sentAt: r.sent_at,
     receivedAt: r.received_at,
     body: r.body,
-    routed: r.routed === 1,
-    handled: r.handled,
-    deadLetters: r.dead_letters,
   };
+}
+
+const SELECT_EVENTS = `SELECT e.*, (SELECT COUNT(*) FROM dead_letters d WHERE d.cursor = e.cursor) AS dead_letters
+  FROM events e`;
+
+function toEvent(r: EventRow): HubEvent {
+  return { ...toRecorded(r), routed: r.routed === 1, handled: r.handled, deadLetters: r.dead_letters };
 }
 
 export class HubStore {
