@@ -28,12 +28,7 @@ beforeAll(async () => {
   await responder.reset();
   for (const name of ['blue', 'green']) await h.rpc().addEndpoint({ name, kind: 'webhook' });
   expect((await h.rpc().putLayout(layout)).ok).toBe(true);
-  for (const b of broadcasters) {
-    const r = await h
-      .rpc()
-      .addSubscription({ type: 'stream.online', version: '1', condition: { broadcaster_user_id: b } });
-    expect(r.ok).toBe(true);
-  }
+  await h.subscribeOnline(broadcasters);
   await h.waitEnabled();
 }, 60_000);
 

@@ -34,12 +34,7 @@ beforeAll(async () => {
   expect((await h.rpc().putLayout(layout)).ok).toBe(true);
   await enabledSession(1);
   await enabledSession(2);
-  for (const b of broadcasters) {
-    const r = await h
-      .rpc()
-      .addSubscription({ type: 'stream.online', version: '1', condition: { broadcaster_user_id: b } });
-    expect(r.ok).toBe(true);
-  }
+  await h.subscribeOnline(broadcasters);
   await h.waitEnabled();
 }, 60_000);
 

@@ -149,6 +149,17 @@ export function maintenanceHarness(opts: { start?: number; suffix?: string } = {
       if (!r.ok) throw new Error(r.error);
       return r.value;
     },
+    /** One `stream.online` conduit subscription per broadcaster, each required to succeed. */
+    async subscribeOnline(broadcasters: string[]) {
+      for (const b of broadcasters) {
+        const r = await rpc().addSubscription({
+          type: 'stream.online',
+          version: '1',
+          condition: { broadcaster_user_id: b },
+        });
+        if (!r.ok) throw new Error(`subscribing stream.online for ${b}: ${r.error}`);
+      }
+    },
     async waitEnabled(what = 'every shard enabled') {
       await waitFor(what, allEnabled, { timeoutMs: 10_000 });
     },
