@@ -77,7 +77,7 @@ export function buildAblation(outdir: string, entry = 'bench/ingest/ablation.wor
 }
 
 /** Start a Miniflare instance and find the workerd process it spawned (a direct child of this process). */
-async function startWorkerd(opts: V4MiniflareOptions, worker: string) {
+export async function startWorkerd(opts: V4MiniflareOptions, worker: string) {
   const before = new Set(childrenNamed(process.pid, 'workerd'));
   const mf = new Miniflare(convertV4MiniflareOptions(opts));
   const url = await withTimeout('workerd to start', mf.unsafeGetDirectURL(worker), 60_000);
@@ -87,7 +87,7 @@ async function startWorkerd(opts: V4MiniflareOptions, worker: string) {
 }
 
 /** Loopback only; `cf: false` keeps Miniflare from fetching Request.cf data from Cloudflare. */
-const SHARED = { host: '127.0.0.1', port: 0, cf: false, log: new Log(LogLevel.WARN) } as const;
+export const SHARED = { host: '127.0.0.1', port: 0, cf: false, log: new Log(LogLevel.WARN) } as const;
 
 /** The acknowledging consumer of `conduit-events`, counting what it drained (read with `drained()`). */
 const DRAIN_WORKER = `let drained = 0;
@@ -103,7 +103,7 @@ export interface OursTarget extends Target {
 }
 
 /** The Worker's bindings as wrangler.toml declares them (vars, SQLite Durable Objects, Queue producers). */
-function productionWorker(bundle: BuildResult): V4WorkerOptions {
+export function productionWorker(bundle: BuildResult): V4WorkerOptions {
   const config = unstable_readConfig({ config: join(ROOT, 'wrangler.toml') });
   const sqlite = new Set(
     config.migrations.flatMap((m: { new_sqlite_classes?: string[] }) => m.new_sqlite_classes ?? []),

@@ -17,7 +17,8 @@ export interface CoalescerOptions<T> {
   now(): number;
   setTimer(fn: () => void, ms: number): void;
   onError(err: unknown, items: number): void;
-  onDrop(items: number): void;
+  /** The items dropped (oldest first): a caller that tracks them can let go. */
+  onDrop(items: T[]): void;
 }
 
 export class Coalescer<T> {
@@ -38,8 +39,7 @@ export class Coalescer<T> {
     this.queue.push(...items);
     const excess = this.queue.length - this.o.maxPending;
     if (excess > 0) {
-      this.queue.splice(0, excess);
-      this.o.onDrop(excess);
+      this.o.onDrop(this.queue.splice(0, excess));
     }
     this.schedule();
   }

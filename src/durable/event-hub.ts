@@ -8,12 +8,13 @@
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { Coalescer } from '../core/coalescer.ts';
-import { envelopeFor, sendBatches, type RecordedEvent, type EventEnvelope } from '../core/event-envelope.ts';
+import type { RecordedEvent } from '../core/event-envelope.ts';
 import type { InboundMessage, IngestOutcome } from '../core/ingest-types.ts';
 import { loadConfig } from '../config.ts';
-import { errorMessage, log, logError } from '../log.ts';
+import { log, logError } from '../log.ts';
 import { CONSUMER_HUB_NAME, parseHubName, type ConsumerRpc } from './consumer-types.ts';
 import type { DeadLetterInput, HubEvent, HubPolicy, HubRpc, HubStats, ReplayPage, ReplayQuery } from './hub-types.ts';
+import { Outbox, type EventSink } from './hub/outbox.ts';
 import { createPublisher } from './hub/publisher.ts';
 import { lastSeq, replayPage } from './hub/replay.ts';
 import { revocationStatus } from './hub/revocation.ts';
@@ -29,6 +30,8 @@ export const DEFAULT_HUB_POLICY: HubPolicy = {
   retryBaseMs: 2_000,
   retryMaxMs: 5 * 60_000,
   sendTimeoutMs: 3_000,
+  sendIntervalMs: 25,
+  outboxGuardMs: 10_000,
 };
 
 /** With nothing to retry, the alarm still comes back this often to prune by age. */
@@ -36,25 +39,15 @@ const MAINTENANCE_MS = 60 * 60_000;
 /** Outbox rows re-sent per alarm run; the alarm comes back at once while more are waiting. */
 const OUTBOX_CHUNK = 500;
 
-/** What the hub sends to: the `EVENTS` Queue producer (a test may swap it for one that fails). */
-export type EventSink = Pick<Queue<EventEnvelope>, 'sendBatch'>;
-
-class SendTimeout extends Error {
-  constructor(ms: number) {
-    super(`queue send still pending after ${ms} ms`);
-    this.name = 'SendTimeout';
-  }
-}
+export type { EventSink } from './hub/outbox.ts';
 
 export class EventHub extends DurableObject<Env> implements HubRpc {
   readonly store: HubStore;
   policy: HubPolicy = DEFAULT_HUB_POLICY;
   now: () => number = () => Date.now();
   sink: EventSink;
-  /** Cursors whose send is under way: the alarm leaves them alone so they are not sent twice. */
-  private readonly inFlight = new Set<number>();
+  readonly outbox: Outbox;
   private acceptedSincePrune = 0;
-  private failedSends = 0;
   /** The armed alarm as last read or set (undefined: not read yet in this instance). */
   private alarmAt: number | null | undefined = undefined;
   private broken: unknown = null;
@@ -66,6 +59,13 @@ export class EventHub extends DurableObject<Env> implements HubRpc {
     super(ctx, env);
     this.store = new HubStore(ctx.storage.sql);
     this.sink = env.EVENTS;
+    this.outbox = new Outbox({
+      hubName: this.name,
+      sink: () => this.sink,
+      policy: () => this.policy,
+      markRouted: (cursors) => this.store.markRouted(cursors),
+      retryLater: (ms) => this.armAlarm(this.now() + ms),
+    });
     void ctx.blockConcurrencyWhile(async () => {
       try {
         migrate(ctx.storage.sql);
@@ -81,17 +81,25 @@ export class EventHub extends DurableObject<Env> implements HubRpc {
     return this.ctx.id.name ?? this.ctx.id.toString();
   }
 
-  /** Record each message once (duplicates answered as such), then route the new ones. Throws only if not recorded. */
+  /**
+   * Record each message once (duplicates answered as such) and answer: the record is durable when this returns
+   * (the output gate, cloudflare.md §1.7). Routing follows without holding the answer (hub/outbox.ts), and the alarm
+   * is armed before the answer, so an object that dies before its send still routes from the log. Throws only if
+   * not recorded.
+   */
   async ingest(messages: InboundMessage[]): Promise<IngestOutcome[]> {
     const { outcomes, fresh } = this.guard('ingest', () => {
       checkMessages(messages);
       return this.record(messages);
     });
     if (fresh.length > 0) {
+      // Handed over before any await, so the alarm never finds them unrouted and idle; nothing leaves the object
+      // before the write is durable (the output gate holds outgoing calls too).
       this.publish(fresh);
-      await this.route(fresh);
-      // Keep an alarm armed while there are events, so age-based pruning happens even if traffic stops.
-      await this.armAlarm(this.now() + MAINTENANCE_MS).catch((err) => logError(`EventHub:${this.name} ingest`, err));
+      this.outbox.enqueue(fresh);
+      await this.armAlarm(this.now() + this.policy.outboxGuardMs).catch((err) =>
+        logError(`EventHub:${this.name} ingest`, err),
+      );
     }
     return outcomes;
   }
@@ -120,33 +128,6 @@ export class EventHub extends DurableObject<Env> implements HubRpc {
       }
     });
     return { outcomes, fresh };
-  }
-
-  /**
-   * Send events to the Queue in batches within its limits; true if all went. A failure (or a send slower than
-   * `sendTimeoutMs`) stops here, leaves the rest unrouted and arms the alarm. A late send still marks its events
-   * routed when it completes.
-   */
-  private async route(events: RecordedEvent[]): Promise<boolean> {
-    const batches = sendBatches(events.map((e) => ({ ...envelopeFor(this.name, e), cursor: e.cursor })));
-    try {
-      for (const batch of batches) {
-        const envelopes = batch.map((b) => b.envelope);
-        const cursors = batch.map((b) => b.cursor);
-        await this.withTimeout(this.send(envelopes, cursors));
-      }
-      this.failedSends = 0;
-      return true;
-    } catch (err) {
-      this.failedSends++;
-      const retryIn = this.retryDelay();
-      log('warn', `EventHub:${this.name} route`, `queue send failed; the outbox retries: ${errorMessage(err)}`, {
-        events: events.length,
-        retry_in_ms: retryIn,
-      });
-      await this.armAlarm(this.now() + retryIn);
-      return false;
-    }
   }
 
   /** Hand new events to the consumer publisher; never throws and never delays ingest (hub/publisher.ts). */
@@ -178,30 +159,9 @@ export class EventHub extends DurableObject<Env> implements HubRpc {
     await this.publisher?.idle();
   }
 
-  private send(envelopes: EventEnvelope[], cursors: number[]): Promise<void> {
-    for (const c of cursors) this.inFlight.add(c);
-    const sent = this.sink
-      .sendBatch(envelopes.map((body) => ({ body, contentType: 'json' as const })))
-      .then(() => this.store.markRouted(cursors));
-    sent.then(
-      () => cursors.forEach((c) => this.inFlight.delete(c)),
-      () => cursors.forEach((c) => this.inFlight.delete(c)),
-    );
-    return sent;
-  }
-
-  private withTimeout<T>(p: Promise<T>): Promise<T> {
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new SendTimeout(this.policy.sendTimeoutMs)), this.policy.sendTimeoutMs);
-    });
-    return Promise.race([p, timeout]).finally(() => {
-      if (timer !== null) clearTimeout(timer);
-    });
-  }
-
-  private retryDelay(): number {
-    return Math.min(this.policy.retryMaxMs, this.policy.retryBaseMs * 2 ** Math.max(0, this.failedSends - 1));
+  /** Resolves once every event handed to the outbox so far has been sent or left to the alarm (tests). */
+  async routed(): Promise<void> {
+    await this.outbox.idle();
   }
 
   /** Arm the alarm for `at` unless one is already due sooner (one slot: the earliest deadline wins). */
@@ -221,17 +181,21 @@ export class EventHub extends DurableObject<Env> implements HubRpc {
       const now = this.now();
       this.store.prune(now, this.policy);
       this.acceptedSincePrune = 0;
-      const pending = this.store.unrouted(OUTBOX_CHUNK).filter((e) => !this.inFlight.has(e.cursor));
+      const pending = this.store.unrouted(OUTBOX_CHUNK).filter((e) => !this.outbox.busy(e.cursor));
+      let ok = true;
       if (pending.length > 0) {
-        const ok = await this.route(pending);
+        ok = await this.outbox.route(pending);
         if (ok) log('info', `EventHub:${this.name} alarm`, 'outbox re-sent', { events: pending.length });
-        // On failure route() armed the retry; with more waiting, come back at once.
-        if (ok && this.store.stats().unrouted > 0) next = this.now() + 1_000;
+        // With a full chunk sent, more may wait: come back at once.
+        if (ok && pending.length >= OUTBOX_CHUNK) next = this.now() + 1_000;
       }
+      // On failure route() armed the retry. Else unrouted events still on their way (outbox.busy) are checked
+      // again after the guard delay.
+      if (ok && next === null && this.store.stats().unrouted > 0) next = this.now() + this.policy.outboxGuardMs;
       if (next === null && this.store.stats().events > 0) next = this.now() + MAINTENANCE_MS;
     } catch (err) {
       logError(`EventHub:${this.name} alarm`, err);
-      next = this.now() + this.retryDelay();
+      next = this.now() + this.outbox.retryDelay();
     } finally {
       if (next !== null) await this.armAlarm(next);
     }

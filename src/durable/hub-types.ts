@@ -43,8 +43,15 @@ export interface HubPolicy {
   /** Outbox retry: first delay, doubled per failed attempt up to the cap. */
   retryBaseMs: number;
   retryMaxMs: number;
-  /** How long ingest waits for a Queue send before leaving the rest to the alarm (the event is durable already). */
+  /** How long a Queue send may take before its events are left to the alarm (they are durable in the log). */
   sendTimeoutMs: number;
+  /** Queue sends per hub start at least this far apart; events arriving meanwhile go in one batch. */
+  sendIntervalMs: number;
+  /**
+   * Ingest arms the alarm this far ahead, so events recorded but not yet sent (the object died first) are re-sent
+   * from the log; longer than the batching delay plus `sendTimeoutMs`, so a healthy send finishes first.
+   */
+  outboxGuardMs: number;
 }
 
 /** A page of `replay`: events after a position, for live consumers (hub/replay.ts). */

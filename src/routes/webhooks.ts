@@ -11,9 +11,18 @@ import { ENDPOINT_NAME, endpointSecret } from '../verify/derive.ts';
 import { checkWebhook, MAX_BODY_BYTES } from '../verify/webhook.ts';
 import { isWebhookEndpoint } from './endpoint-registry.ts';
 
-/** Read at most `limit` bytes; null when the body is longer (Content-Length can be absent or wrong). */
+/**
+ * Read at most `limit` bytes; null when the body is longer. With a Content-Length within the limit the runtime
+ * frames the body by it, so one `arrayBuffer()` is safe and ~25 µs cheaper per event than reading chunk by chunk
+ * (docs/performance.md); without one (chunked), the stream is read and cut off past the limit.
+ */
 async function readLimited(req: Request, limit: number): Promise<Uint8Array | null> {
   if (!req.body) return new Uint8Array();
+  const declared = req.headers.get('content-length');
+  if (declared !== null && /^\d+$/.test(declared) && Number(declared) <= limit) {
+    const body = new Uint8Array(await req.arrayBuffer());
+    return body.byteLength <= limit ? body : null;
+  }
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;

@@ -4,26 +4,17 @@
  * rotating the master secret re-keys every endpoint.
  */
 import { toHex } from './hex.ts';
+import { SettledCache } from './settled-cache.ts';
 import { hmacKey } from './signature.ts';
 
 export const ENDPOINT_NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
 
 /** Derived secrets are computed once per (master, name) on the webhook hot path; the cache is bounded. */
-const derived = new Map<string, Promise<string>>();
-const MAX_DERIVED = 256;
+const derived = new SettledCache<string>(256);
 
-export function endpointSecret(masterSecret: string, endpointName: string): Promise<string> {
-  if (!ENDPOINT_NAME.test(endpointName)) {
-    return Promise.reject(new Error(`invalid endpoint name ${JSON.stringify(endpointName)}`));
-  }
-  const key = `${endpointName}\n${masterSecret}`;
-  let secret = derived.get(key);
-  if (!secret) {
-    if (derived.size >= MAX_DERIVED) derived.delete(derived.keys().next().value!);
-    secret = derive(masterSecret, endpointName);
-    derived.set(key, secret);
-  }
-  return secret;
+export async function endpointSecret(masterSecret: string, endpointName: string): Promise<string> {
+  if (!ENDPOINT_NAME.test(endpointName)) throw new Error(`invalid endpoint name ${JSON.stringify(endpointName)}`);
+  return derived.get(`${endpointName}\n${masterSecret}`, () => derive(masterSecret, endpointName));
 }
 
 async function derive(masterSecret: string, endpointName: string): Promise<string> {

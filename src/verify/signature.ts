@@ -3,23 +3,19 @@
  * timestamp + raw body), checked with Web Crypto's `verify`, which compares in constant time (cloudflare.md §6).
  */
 import { fromHex, toHex } from './hex.ts';
+import { SettledCache } from './settled-cache.ts';
 
 const encoder = new TextEncoder();
-const keys = new Map<string, Promise<CryptoKey>>();
-const MAX_CACHED_KEYS = 64;
+const keys = new SettledCache<CryptoKey>(64);
 
 /** Import (once) the HMAC key for a secret. Keys are cached per secret; the cache is bounded. */
 export function hmacKey(secret: string): Promise<CryptoKey> {
-  let key = keys.get(secret);
-  if (!key) {
-    if (keys.size >= MAX_CACHED_KEYS) keys.delete(keys.keys().next().value!);
-    key = crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+  return keys.get(secret, () =>
+    crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
       'sign',
       'verify',
-    ]);
-    keys.set(secret, key);
-  }
-  return key;
+    ]),
+  );
 }
 
 function signedBytes(messageId: string, timestamp: string, body: Uint8Array): Uint8Array<ArrayBuffer> {

@@ -8,6 +8,7 @@
  * carries the expiry and the filters the ticket allows; it is readable, not secret, and must not hold secrets.
  */
 import { checkValues, type ConsumerFilter } from '../core/consumer-filter.ts';
+import { SettledCache } from './settled-cache.ts';
 
 export const DEFAULT_TICKET_TTL_S = 60;
 export const MAX_TICKET_TTL_S = 3_600;
@@ -29,8 +30,7 @@ export type TicketCheck =
   { ok: true; scope: ConsumerFilter; expiresAt: number } | { ok: false; reason: 'malformed' | 'signature' | 'expired' };
 
 const encoder = new TextEncoder();
-const keys = new Map<string, Promise<CryptoKey>>();
-const MAX_CACHED_KEYS = 8;
+const keys = new SettledCache<CryptoKey>(8);
 
 async function hmac(key: CryptoKey, text: string): Promise<Uint8Array<ArrayBuffer>> {
   return new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(text)));
@@ -42,15 +42,11 @@ function importKey(raw: Uint8Array<ArrayBuffer>): Promise<CryptoKey> {
 
 /** K for a master secret, derived once per isolate (bounded cache). */
 export function ticketKey(master: string): Promise<CryptoKey> {
-  let key = keys.get(master);
-  if (!key) {
-    if (keys.size >= MAX_CACHED_KEYS) keys.delete(keys.keys().next().value!);
-    key = importKey(new Uint8Array(encoder.encode(master)))
+  return keys.get(master, () =>
+    importKey(new Uint8Array(encoder.encode(master)))
       .then((m) => hmac(m, 'consumer-ticket'))
-      .then(importKey);
-    keys.set(master, key);
-  }
-  return key;
+      .then(importKey),
+  );
 }
 
 export function toBase64Url(bytes: Uint8Array): string {

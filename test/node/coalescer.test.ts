@@ -13,7 +13,7 @@ function harness(over: Partial<CoalescerOptions<number>> = {}) {
   const sent: number[][] = [];
   const pending: { resolve: () => void; reject: (e: unknown) => void }[] = [];
   const errors: number[] = [];
-  const drops: number[] = [];
+  const drops: number[][] = [];
   const c = new Coalescer<number>({
     send: (items) => {
       sent.push(items);
@@ -27,7 +27,7 @@ function harness(over: Partial<CoalescerOptions<number>> = {}) {
     now: () => now,
     setTimer: (fn, ms) => void timers.push({ at: now + ms, fn }),
     onError: (_err, n) => void errors.push(n),
-    onDrop: (n) => void drops.push(n),
+    onDrop: (items) => void drops.push(items),
     ...over,
   });
   const flush = () => new Promise((r) => setTimeout(r, 0));
@@ -113,11 +113,11 @@ describe('Coalescer', () => {
     expect(h.c.pending).toBe(0);
   });
 
-  it('drops the oldest items past maxPending and counts them', async () => {
+  it('drops the oldest items past maxPending and hands them over', async () => {
     const h = harness({ maxPending: 4 });
     h.c.push([0]);
     h.c.push([1, 2, 3, 4, 5, 6]);
-    expect(h.drops).toEqual([2]);
+    expect(h.drops).toEqual([[1, 2]]);
     expect(h.c.pending).toBe(4);
     await h.settle();
     h.advance(100);

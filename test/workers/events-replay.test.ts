@@ -127,7 +127,12 @@ describe('GET /events?since=', () => {
       await witness.waitFrame('live');
       await ingest(b, 1);
       const [firstEvent] = await witness.waitEvents(1);
-      for (let i = 0; i < 6; i++) await ingest(b, 1);
+      // Pruning keeps unrouted events (the outbox): let each reach the Queue before the next insert prunes.
+      await hub.routed();
+      for (let i = 0; i < 6; i++) {
+        await ingest(b, 1);
+        await hub.routed();
+      }
       const all = await witness.waitEvents(7);
       const resumed = await connect(`?broadcaster=${b}&since=${firstEvent!.cursor}`);
       await resumed.waitFrame('live');

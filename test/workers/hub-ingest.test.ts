@@ -5,7 +5,7 @@
  * re-sends it. Seen ids expire after their TTL; the log is bounded by count and age but never drops unrouted events.
  * The Queue sink and the clock are swapped on one instance through runInDurableObject; everything else is real.
  */
-import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { abortAllDurableObjects, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../src/core/event-envelope.ts';
 import { DEFAULT_HUB_POLICY, type EventHub } from '../../src/durable/event-hub.ts';
@@ -17,7 +17,8 @@ const MINUTE = 60_000;
 
 /** A hub with a recording sink, a settable clock and, optionally, a changed policy. */
 async function setUp(policy: Partial<HubPolicy> = {}) {
-  const stub = hubStub(isolatedHubName());
+  const name = isolatedHubName();
+  const stub = hubStub(name);
   const sink = recordingSink();
   // Real time, so that alarms set from this clock are in the future (an alarm in the past fires at once).
   const clock = { now: Date.now() };
@@ -26,7 +27,7 @@ async function setUp(policy: Partial<HubPolicy> = {}) {
     hub.now = () => clock.now;
     hub.policy = { ...DEFAULT_HUB_POLICY, ...policy };
   });
-  return { stub, sink, clock };
+  return { name, stub, sink, clock };
 }
 
 const sent = (batches: EventEnvelope[][]) => batches.flat();
@@ -49,8 +50,10 @@ describe('EventHub ingest', () => {
       sentAt: m.sentAt,
       receivedAt: clock.now,
       body: m.body,
-      routed: true,
     });
+    // Routing follows the answer (hub/outbox.ts).
+    await stub.routed();
+    expect((await stub.recent({ limit: 10 }))[0]!.routed).toBe(true);
     const envelopes = sent(sink.batches);
     expect(envelopes).toHaveLength(1);
     expect(envelopes[0]).toMatchObject({ event: { cursor: 1, messageId: m.messageId, body: m.body } });
@@ -64,6 +67,7 @@ describe('EventHub ingest', () => {
       { messageId: m.messageId, status: 'duplicate', cursor: null },
     ]);
     expect((await stub.stats()).events).toBe(1);
+    await stub.routed();
     expect(sent(sink.batches)).toHaveLength(1);
   });
 
@@ -77,6 +81,7 @@ describe('EventHub ingest', () => {
       ['duplicate', null],
       ['accepted', '2'],
     ]);
+    await stub.routed();
     expect(sent(sink.batches).map((e) => ('event' in e ? e.event.messageId : null))).toEqual([
       m.messageId,
       other.messageId,
@@ -100,7 +105,11 @@ describe('EventHub ingest', () => {
 
   it('keeps only the newest events by count, pruning on insert', async () => {
     const { stub } = await setUp({ maxEvents: 5, pruneEvery: 1 });
-    for (let i = 0; i < 12; i++) await stub.ingest([inbound()]);
+    // Each routed before the next arrives: pruning never drops an unrouted event.
+    for (let i = 0; i < 12; i++) {
+      await stub.ingest([inbound()]);
+      await stub.routed();
+    }
     const stats = await stub.stats();
     expect(stats).toMatchObject({ events: 5, oldestCursor: 8, newestCursor: 12 });
     expect((await stub.recent({ limit: 100 })).map((e) => e.cursor)).toEqual([12, 11, 10, 9, 8]);
@@ -109,8 +118,10 @@ describe('EventHub ingest', () => {
   it('drops routed events older than the age limit in the alarm, but never an unrouted one', async () => {
     const { stub, sink, clock } = await setUp({ maxAgeMs: 60 * MINUTE, retryBaseMs: 10 * MINUTE });
     await stub.ingest([inbound()]);
+    await stub.routed();
     sink.mode = 'fail';
     await stub.ingest([inbound()]);
+    await stub.routed();
     clock.now += 61 * MINUTE;
     sink.mode = 'fail';
     await runDurableObjectAlarm(stub);
@@ -138,14 +149,16 @@ describe('EventHub ingest', () => {
     sink.mode = 'fail';
     const m = inbound();
     expect(await stub.ingest([m])).toEqual([{ messageId: m.messageId, status: 'accepted', cursor: '1' }]);
+    await stub.routed();
     expect(await stub.stats()).toMatchObject({ events: 1, unrouted: 1 });
+    // Armed by ingest before it answered (the guard comes before the 10-minute retry the failure asked for).
     const alarm = await runInDurableObject(stub, (_hub, state) => state.storage.getAlarm());
-    expect(alarm).toBe(clock.now + 10 * MINUTE);
+    expect(alarm).toBe(clock.now + DEFAULT_HUB_POLICY.outboxGuardMs);
 
-    // Still failing: nothing is lost and the alarm is armed again.
+    // Still failing: nothing is lost and the alarm comes back after the doubled retry delay.
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     expect(await stub.stats()).toMatchObject({ unrouted: 1 });
-    expect(await runInDurableObject(stub, (_hub, state) => state.storage.getAlarm())).not.toBeNull();
+    expect(await runInDurableObject(stub, (_hub, state) => state.storage.getAlarm())).toBe(clock.now + 20 * MINUTE);
 
     sink.mode = 'ok';
     expect(await runDurableObjectAlarm(stub)).toBe(true);
@@ -175,12 +188,48 @@ describe('EventHub ingest', () => {
     await waitFor('the late send to mark the event routed', async () => (await stub.stats()).unrouted === 0);
   });
 
+  it('answers before its Queue send: an object that dies before the send loses nothing, the alarm sends it', async () => {
+    // A long send interval keeps the second event waiting in the outbox when the object is killed.
+    const { name, stub, sink } = await setUp({ sendIntervalMs: 60 * MINUTE });
+    const [first, second] = [inbound(), inbound()];
+    await stub.ingest([first]);
+    await stub.ingest([second]);
+    expect(sent(sink.batches).map((e) => ('event' in e ? e.event.messageId : null))).toEqual([first.messageId]);
+    expect(await stub.stats()).toMatchObject({ events: 2, unrouted: 1 });
+    const armed = await runInDurableObject(stub, (_hub, state) => state.storage.getAlarm());
+    expect(armed).not.toBeNull();
+    expect(armed!).toBeLessThanOrEqual(Date.now() + DEFAULT_HUB_POLICY.outboxGuardMs);
+
+    // A crash or deploy (its pending send timer would keep it from idle eviction, cloudflare.md §1.2).
+    await abortAllDurableObjects();
+    const fresh = hubStub(name);
+    // The fresh instance sends to the real Queue; what matters is that the log no longer holds it unrouted.
+    expect(await runDurableObjectAlarm(fresh)).toBe(true);
+    expect(await fresh.stats()).toMatchObject({ events: 2, unrouted: 0 });
+    expect((await fresh.recent({ limit: 10 })).map((e) => [e.messageId, e.routed])).toEqual([
+      [second.messageId, true],
+      [first.messageId, true],
+    ]);
+  });
+
+  it('gathers events that arrive within the send interval into one Queue send', async () => {
+    const { stub, sink } = await setUp({ sendIntervalMs: 200 });
+    await stub.ingest([inbound()]);
+    await Promise.all(Array.from({ length: 5 }, () => stub.ingest([inbound()])));
+    // The alarm leaves waiting events alone: running it now sends nothing twice.
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    await stub.routed();
+    expect(sink.batches.map((b) => b.length)).toEqual([1, 5]);
+    expect(await stub.stats()).toMatchObject({ events: 6, unrouted: 0 });
+  });
+
   it('sends a body over ~100 KB as a reference the consumer reads back with events()', async () => {
     const { stub, sink } = await setUp();
     const big = inbound({
       body: JSON.stringify({ subscription: { id: 'sub-1' }, event: { pad: 'x'.repeat(150_000) } }),
     });
     await stub.ingest([big]);
+    await stub.routed();
     const [envelope] = sent(sink.batches);
     expect(envelope).toEqual({ hub: expect.stringMatching(/^hub:0#/), ref: 1 });
     const [back] = await stub.events([1]);
@@ -191,6 +240,7 @@ describe('EventHub ingest', () => {
     const { stub, sink } = await setUp();
     const messages = Array.from({ length: 100 }, () => inbound({ body: JSON.stringify({ pad: 'y'.repeat(9_000) }) }));
     await stub.ingest(messages);
+    await stub.routed();
     expect(sink.batches.length).toBeGreaterThan(1);
     for (const batch of sink.batches) {
       expect(batch.length).toBeLessThanOrEqual(100);
@@ -204,6 +254,7 @@ describe('EventHub ingest', () => {
   it('stores a revocation with its status and routes it like a notification', async () => {
     const { stub, sink } = await setUp();
     await stub.ingest([revocation('sub-9', 'authorization_revoked')]);
+    await stub.routed();
     expect(await stub.stats()).toMatchObject({ events: 1, revocations: 1 });
     expect(sent(sink.batches)[0]).toMatchObject({ event: { kind: 'revocation', subscriptionId: 'sub-9' } });
   });

@@ -43,6 +43,20 @@ interface Spec {
   secret?: string;
   omit?: string[];
   signature?: string;
+  /** Send the body as a stream, without Content-Length (chunked, as a proxy may forward it). */
+  stream?: boolean;
+}
+
+/** A body in 64 KiB chunks with no declared length. */
+function streamed(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  let offset = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (offset >= bytes.byteLength) return controller.close();
+      controller.enqueue(bytes.slice(offset, offset + 65_536));
+      offset += 65_536;
+    },
+  });
 }
 
 async function request(spec: Spec = {}): Promise<Request> {
@@ -65,7 +79,11 @@ async function request(spec: Spec = {}): Promise<Request> {
     'Twitch-Eventsub-Subscription-Version': '2',
   };
   for (const h of spec.omit ?? []) delete headers[h];
-  return new Request(`http://worker.test/webhooks/${endpoint}`, { method: 'POST', headers, body });
+  return new Request(`http://worker.test/webhooks/${endpoint}`, {
+    method: 'POST',
+    headers,
+    body: spec.stream ? streamed(body) : body,
+  });
 }
 
 async function recentCount(): Promise<number> {
@@ -103,6 +121,11 @@ describe('POST /webhooks/:endpoint rejections change nothing', () => {
     ],
     ['from the future (over 1 minute)', () => request({ timestamp: new Date(Date.now() + 65_000).toISOString() }), 403],
     ['oversize body', () => request({ body: enc(`{"x":"${'a'.repeat(1024 * 1024)}"}`) }), 413],
+    [
+      'oversize body streamed without Content-Length',
+      () => request({ body: enc(`{"x":"${'a'.repeat(1024 * 1024)}"}`), stream: true }),
+      413,
+    ],
     ['malformed JSON, correctly signed', () => request({ body: '{"subscription": ' }), 400],
     ['unknown message type', () => request({ type: 'bogus_type' }), 400],
     ['notification without an event', () => request({ body: JSON.stringify({ subscription: SUBSCRIPTION }) }), 400],
@@ -154,6 +177,15 @@ describe('POST /webhooks/:endpoint accepts', () => {
     expect(await recentCount()).toBe(before + 1);
     const again = await exports.default.fetch(await request({ id }));
     expect(again.status).toBe(204);
+    expect(await recentCount()).toBe(before + 1);
+  });
+
+  it('records a notification whose body is streamed without Content-Length', async () => {
+    const before = await recentCount();
+    const req = await request({ stream: true });
+    expect(req.headers.get('content-length')).toBeNull();
+    const res = await exports.default.fetch(req);
+    expect(res.status).toBe(204);
     expect(await recentCount()).toBe(before + 1);
   });
 

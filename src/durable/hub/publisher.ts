@@ -48,6 +48,7 @@ export function createPublisher(deps: {
           events: n,
         },
       ),
-    onDrop: (n) => log('warn', `${deps.tag} publish`, 'consumer publish backlog full; oldest dropped', { events: n }),
+    onDrop: (dropped) =>
+      log('warn', `${deps.tag} publish`, 'consumer publish backlog full; oldest dropped', { events: dropped.length }),
   });
 }
