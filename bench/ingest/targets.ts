@@ -89,12 +89,29 @@ export async function startWorkerd(opts: V4MiniflareOptions, worker: string) {
 /** Loopback only; `cf: false` keeps Miniflare from fetching Request.cf data from Cloudflare. */
 export const SHARED = { host: '127.0.0.1', port: 0, cf: false, log: new Log(LogLevel.WARN) } as const;
 
-/** The acknowledging consumer of `conduit-events`, counting what it drained (read with `drained()`). */
+/** The acknowledging consumer of `conduit-events`, counting what it drained (read with `drainedCount`). */
 const DRAIN_WORKER = `let drained = 0;
 export default {
   async queue(batch) { drained += batch.messages.length; batch.ackAll(); },
   async fetch() { return Response.json({ drained }); },
 };`;
+
+/** A second Worker beside ours that drains the Queue: it acknowledges and counts, so enqueueing is what's measured. */
+export function drainWorker(compatibilityDate: string | undefined): V4WorkerOptions {
+  return {
+    name: 'bench-queue-drain',
+    modules: true,
+    script: DRAIN_WORKER,
+    compatibilityDate,
+    queueConsumers: { 'conduit-events': { maxBatchSize: 100, maxBatchTimeout: 1 } },
+  };
+}
+
+/** Messages the drain Worker has acknowledged so far. */
+export async function drainedCount(mf: Miniflare): Promise<number> {
+  const drainer = await mf.getWorker('bench-queue-drain');
+  return ((await (await drainer.fetch('http://drain/')).json()) as { drained: number }).drained;
+}
 
 export interface OursTarget extends Target {
   mf: Miniflare;
@@ -159,30 +176,22 @@ export async function startOurs(
     },
     unsafeDirectSockets: [{ host: '127.0.0.1', port: 0 }],
   };
-  const drain: V4WorkerOptions = {
-    name: 'bench-queue-drain',
-    modules: true,
-    script: DRAIN_WORKER,
-    compatibilityDate: base.compatibilityDate,
-    queueConsumers: { 'conduit-events': { maxBatchSize: 100, maxBatchTimeout: 1 } },
-  };
   const { mf, url, pid } = await startWorkerd(
     {
       ...SHARED,
       ...(inspectorPort === undefined ? {} : { inspectorPort }),
       resourcePersistencePath: persist,
-      workers: [worker, drain],
+      workers: [worker, drainWorker(base.compatibilityDate)],
     },
     'conduit-worker',
   );
-  const drainer = await mf.getWorker('bench-queue-drain');
   return {
     name: opts.name ?? 'ours',
     url: `${url}/webhooks/default`,
     pid,
     okStatus: 204,
     mf,
-    drained: async () => ((await (await drainer.fetch('http://drain/')).json()) as { drained: number }).drained,
+    drained: () => drainedCount(mf),
     close: async () => {
       await mf.dispose();
       rmSync(persist, { recursive: true, force: true });
