@@ -27,7 +27,13 @@ import { MaintenanceStore } from './controller/maintenance-store.ts';
 import { MaintenanceOps } from './controller/maintenance-ops.ts';
 import type { ShardDisabledNote } from './controller-types.ts';
 
-/** Continue an unfinished reconcile this soon after an invocation ran out of budget. */
+/**
+ * When to continue an unfinished reconcile: at once (next alarm turn) when the invocation stopped only because its
+ * subrequest budget was spent, so a 20,000-shard change is not one second per 46 calls (Twitch's own rate limit
+ * still paces the calls: helix-http.ts waits for points); a second later when it stopped to wait on Twitch (a
+ * challenge still pending) or for a fresh pass, so waiting never spins.
+ */
+const CONTINUE_SOON_MS = 20;
 const CONTINUE_AFTER_MS = 1_000;
 
 /** An invocation's tools: a fresh Helix client (its call counter is this invocation's budget). */
@@ -52,6 +58,8 @@ export class ConduitController extends DurableObject<Env> {
    * (`runInDurableObject`); nothing else ever sets it.
    */
   now: () => number = () => Date.now();
+  /** The delay of a continuation after a spent budget; tests that run alarms by hand lengthen it. */
+  continueSoonMs = CONTINUE_SOON_MS;
   private queue: Promise<unknown> = Promise.resolve();
   /** Set when the schema migration failed: every call then answers 503 instead of touching bad storage. */
   private broken: unknown = null;
@@ -148,9 +156,9 @@ export class ConduitController extends DurableObject<Env> {
     return { ok: false, status: 502, error: err instanceof Error ? err.message : String(err) };
   }
 
-  /** Ask for the next chunk of an unfinished reconcile. */
-  async scheduleContinuation(): Promise<void> {
-    await this.ctx.storage.setAlarm(Date.now() + CONTINUE_AFTER_MS);
+  /** Ask for the next chunk of an unfinished reconcile: `soon` when it stopped on the budget with work ready. */
+  async scheduleContinuation(soon = false): Promise<void> {
+    await this.ctx.storage.setAlarm(Date.now() + (soon ? this.continueSoonMs : CONTINUE_AFTER_MS));
   }
 
   override async alarm(): Promise<void> {

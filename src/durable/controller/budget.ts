@@ -25,9 +25,15 @@ export class Budget {
     readonly limit = HELIX_BUDGET,
   ) {}
 
+  /** Set once a guard has refused a call: the invocation stopped with work still ready to do. */
+  exhausted = false;
+
   /** Throw before a call that might not fit. */
   guard(): void {
-    if (this.used + ATTEMPTS_PER_CALL > this.limit) throw new BudgetExhausted();
+    if (this.used + ATTEMPTS_PER_CALL > this.limit) {
+      this.exhausted = true;
+      throw new BudgetExhausted();
+    }
   }
 
   /** Count a subrequest made outside the Helix client. */

@@ -203,7 +203,7 @@ export class ControllerOps {
     const inv = this.c.invocation();
     await this.c.conduitFor(inv);
     const result = await this.run(inv, opts);
-    if (result.continues) await this.c.scheduleContinuation();
+    if (result.continues) await this.c.scheduleContinuation(inv.budget.exhausted);
     return result;
   }
 
@@ -262,7 +262,7 @@ export class ControllerOps {
     const fresh = maint.needsFreshPass(inv);
     this.store.setMeta('replan_requested', null);
     const result = await this.run(inv, { fresh });
-    if (result.continues) await this.c.scheduleContinuation();
+    if (result.continues) await this.c.scheduleContinuation(inv.budget.exhausted);
     await maint.keepShardEvents(inv);
     return { validated, reconcile: result };
   }
