@@ -112,30 +112,23 @@ export async function measurePhase(stack: ScaleStack, spec: PhaseSpec): Promise<
       () => false,
     );
     const wallMs = performance.now() - t0;
-    if (!finished) {
+    if (finished) {
+      await quiet(stack);
+      polling = false;
+      await poller;
+      counter.observe((await stack.status()).reconcile);
+    } else {
       // Stopped at the limit: the figures are what had happened by now; the controller's later work is not counted.
       polling = false;
       if (pollError) throw pollError;
-      return {
-        calls: stack.sim.sim.state.calls.last - seq0,
-        invocations: counter.invocations(),
-        maxPerInvocation: counter.maxPerInvocation(),
-        wallMs,
-        finished,
-        stoppedAt: spec.progress(),
-        breakdown: breakdown(stack, seq0, simT0),
-      };
     }
-    await quiet(stack);
-    polling = false;
-    await poller;
-    counter.observe((await stack.status()).reconcile);
     return {
       calls: stack.sim.sim.state.calls.last - seq0,
       invocations: counter.invocations(),
       maxPerInvocation: counter.maxPerInvocation(),
       wallMs,
       finished,
+      ...(finished ? {} : { stoppedAt: spec.progress() }),
       breakdown: breakdown(stack, seq0, simT0),
     };
   } finally {

@@ -13,6 +13,7 @@ import { freePort } from '../../scripts/stack.ts';
 import { startSimulator, type RunningSim } from '../../sim/server.ts';
 import type { Conduit } from '../../sim/state.ts';
 import { productionWorker, SHARED, startWorkerd, type BuildResult } from '../ingest/targets.ts';
+import type { ReconcileProgress } from '../../src/durable/controller-types.ts';
 
 const SECRETS = {
   EVENTSUB_SECRET: 'bench-scale-eventsub-master-0123456789',
@@ -30,16 +31,7 @@ export const RATE_LIMIT_PER_MINUTE = 1_000_000;
 /** The subset of `GET /admin/api/status` the benchmark reads (design.md §5). */
 export interface StatusLite {
   conduit: { id: string; shard_count: number } | null;
-  reconcile: {
-    phase: string;
-    started_at: string | null;
-    pages_listed: number;
-    steps_done: number;
-    steps_total: number;
-    helix_calls: number;
-    invocations: number;
-    last_error: string | null;
-  };
+  reconcile: ReconcileProgress;
   maintenance?: { lead_seconds: number; substituted: number; restoring: number };
 }
 

@@ -26,6 +26,8 @@ import { WsShards } from './controller/ws-shards.ts';
 import { MaintenanceStore } from './controller/maintenance-store.ts';
 import { MaintenanceOps } from './controller/maintenance-ops.ts';
 import type { ShardDisabledNote } from './controller-types.ts';
+import { ChallengeTimer } from '../core/challenge-timer.ts';
+import type { ChallengeState } from './controller/reconcile.ts';
 
 /**
  * When to continue an unfinished reconcile: at once (next alarm turn) when the invocation stopped only because its
@@ -50,6 +52,8 @@ export class ConduitController extends DurableObject<Env> {
   /** WebSocket shards (issue #5): live sessions, their per-endpoint queue, and the shard objects. */
   readonly wsSessions: WsSessionTable;
   readonly endpointQueue = new KeyedQueue();
+  /** The learned wait for a moved shard's challenge, and when this instance last applied a step (settle.ts). */
+  readonly challenge: ChallengeState = { timer: new ChallengeTimer(), appliedAt: null };
   readonly wsShards: WsShards;
   /** Maintenance windows, substitutes, probes (issue #6). */
   readonly maintenance: MaintenanceStore;

@@ -238,6 +238,7 @@ export class ControllerOps {
         budget: inv.budget,
         sessions: () => this.c.wsSessions.all(),
         maintenance: new MaintenanceOps(this.c).deps(inv),
+        challenge: this.c.challenge,
       },
       opts,
     );

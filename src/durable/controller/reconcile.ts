@@ -16,6 +16,7 @@ import type { ControllerRecords } from './records.ts';
 import { IDLE_PROGRESS, type ControllerStore } from './store.ts';
 import { NotSettled, settle, SETTLE_TIMEOUT_MS } from './settle.ts';
 import { reconcileSubscriptions } from './subscriptions.ts';
+import type { ChallengeTimer } from '../../core/challenge-timer.ts';
 
 export interface ReconcileDeps {
   store: ControllerStore;
@@ -28,6 +29,14 @@ export interface ReconcileDeps {
   sessions?: () => Record<string, string | null>;
   /** The maintenance layer (issue #6); without it, the plain planner plans. */
   maintenance?: MaintenanceDeps;
+  /** When this instance last applied a step, and the learned challenge wait (settle.ts); kept across invocations. */
+  challenge?: ChallengeState;
+}
+
+export interface ChallengeState {
+  timer: ChallengeTimer;
+  /** ms epoch of the last PATCH this instance sent for a step; null before any. */
+  appliedAt: number | null;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -210,6 +219,7 @@ export async function runReconcile(
         if (step.settle && !(await settled(deps, progress))) break;
         // Resolved per step: a websocket session may change between steps (the fast path, issue #5).
         await apply(deps, step, await resolveAll(deps), progress);
+        if (deps.challenge) deps.challenge.appliedAt = Date.now();
         progress.steps_done++;
         save();
       }

@@ -27,10 +27,17 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function settle(deps: ReconcileDeps, previous: PlanStep | null): Promise<Settled> {
   const conduitId = deps.store.conduit!.id;
+  const appliedAt = deps.challenge?.appliedAt ?? null;
+  // First give the challenge of the step just applied the time it usually takes (core/challenge-timer.ts).
+  const wait = deps.challenge?.timer.firstWait(appliedAt === null ? null : Date.now() - appliedAt) ?? 0;
+  if (wait > 0) await sleep(wait);
   for (let poll = 0; ; poll++) {
     deps.budget.guard();
     const page = await deps.helix.getShardsPage(conduitId, { status: 'webhook_callback_verification_pending' });
-    if (page.shards.length === 0) break;
+    if (page.shards.length === 0) {
+      if (appliedAt !== null) deps.challenge?.timer.observe(poll === 0, Date.now() - appliedAt);
+      break;
+    }
     const delay = POLL_DELAYS[poll];
     if (delay === undefined) return { kind: 'waiting' };
     await sleep(delay);
