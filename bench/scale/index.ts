@@ -106,8 +106,9 @@ export async function runScaleBench(opts: {
     growthLine(results),
     '### Scale: where the Helix calls go',
     'Pages: Get Conduit Shards of a full listing (100 shards a page); pending checks: the status-filtered listings a ' +
-      'paced step makes before it goes on; most subrequests in 1 invocation: from the controller’s own count, the ' +
-      'budget is 46; shards/s: shards moved or brought home per second of wall time.',
+      'paced step makes before it goes on; Helix calls per invocation: the mean (each invocation stops before 46, ' +
+      'the Free plan’s 50 subrequests less room for a token, asserted per invocation by the Workers tests); ' +
+      'shards/s: shards moved or brought home per second of wall time.',
     detailTable(results),
   ].join('\n\n');
   return { markdown, summary: { ...summaryOf(results), 'scale section run s': Math.round(elapsedMs / 1000) } };

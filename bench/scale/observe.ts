@@ -43,8 +43,6 @@ export interface PhaseFigures {
   /** Helix requests the simulator answered during the phase (trailing ones after the goal included). */
   calls: number;
   invocations: number;
-  /** The largest subrequest count of one invocation the controller recorded (≤ 46 by design). */
-  maxPerInvocation: number | null;
   wallMs: number;
   finished: boolean;
   /** Set when the phase stopped at its time limit: what it had done by then. */
@@ -125,7 +123,6 @@ export async function measurePhase(stack: ScaleStack, spec: PhaseSpec): Promise<
     return {
       calls: stack.sim.sim.state.calls.last - seq0,
       invocations: counter.invocations(),
-      maxPerInvocation: counter.maxPerInvocation(),
       wallMs,
       finished,
       ...(finished ? {} : { stoppedAt: spec.progress() }),

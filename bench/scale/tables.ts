@@ -59,7 +59,7 @@ export function detailTable(results: readonly SizeResult[]): string {
     'pending checks',
     'PATCH shards (shards named)',
     'other calls',
-    'most subrequests in 1 invocation',
+    'Helix calls per invocation (mean)',
     'PATCHes sent, s after start',
     'shards/s',
   ];
@@ -77,7 +77,7 @@ export function detailTable(results: readonly SizeResult[]): string {
         b ? int(b.settleChecks) : 'n/a',
         b ? `${int(b.patches)} (${int(b.shardsPatched)})` : 'n/a',
         b ? int(b.other) : 'n/a',
-        f.maxPerInvocation === null ? 'n/a' : String(f.maxPerInvocation),
+        f.invocations > 0 ? (f.calls / f.invocations).toFixed(1) : 'n/a',
         b && b.firstPatchMs !== null && b.lastPatchMs !== null ? `${secs(b.firstPatchMs)}–${secs(b.lastPatchMs)}` : '—',
         moved === null ? '—' : (moved / (f.wallMs / 1000)).toFixed(1),
       ]);
@@ -108,16 +108,13 @@ export function growthLine(results: readonly SizeResult[]): string {
 
 export function summaryOf(results: readonly SizeResult[]): Record<string, number | string> {
   const out: Record<string, number | string> = {};
-  let max = 0;
   for (const r of results) {
     for (const p of PHASES as readonly PhaseName[]) {
       const f = r.phases[p];
       if (!f) continue;
-      max = Math.max(max, f.maxPerInvocation ?? 0);
       const head = `${int(f.calls)} Helix calls, ${int(f.invocations)} invocations, ${secs(f.wallMs)} s`;
       out[`${p} ${int(r.n)} shards`] = f.finished ? head : `${head}: did not finish (${f.stoppedAt?.text})`;
     }
   }
-  out['most subrequests in one invocation'] = max;
   return out;
 }

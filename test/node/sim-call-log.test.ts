@@ -145,11 +145,11 @@ describe('CallLog ring buffer', () => {
     expect(log.record(entry(6)).seq).toBe(6);
   });
 
-  it('defaults to 50,000 entries', () => {
+  it('defaults to 100,000 entries', () => {
     const log = new CallLog();
-    for (let i = 1; i <= 50_010; i++) log.record(entry(i));
+    for (let i = 1; i <= 100_010; i++) log.record(entry(i));
     const all = log.since();
-    expect(all).toHaveLength(50_000);
+    expect(all).toHaveLength(100_000);
     expect(all[0]!.seq).toBe(11);
   });
 });

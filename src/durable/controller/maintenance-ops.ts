@@ -192,6 +192,7 @@ export class MaintenanceOps {
   /** A fresh pass from the alarm (soon), behind whatever change is running now. */
   private async requestPass(reason: string): Promise<void> {
     this.store.setMeta('replan_requested', { at: this.c.now(), reason });
-    await this.c.scheduleContinuation();
+    // One request per change (a window, a shard event), so continuing at once cannot spin.
+    await this.c.scheduleContinuation(true);
   }
 }

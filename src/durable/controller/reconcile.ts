@@ -71,7 +71,7 @@ async function list(deps: ReconcileDeps, progress: ReconcileProgress): Promise<v
   for (;;) {
     budget.guard();
     const page = await helix.getShardsPage(conduit.id, cursor ? { after: cursor } : {});
-    store.addListed(page.shards);
+    store.addListed(page.shards, progress.pages_listed);
     progress.pages_listed++;
     cursor = page.cursor;
     store.setMeta('listing_cursor', cursor);

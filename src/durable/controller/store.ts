@@ -134,28 +134,43 @@ export class ControllerStore {
     this.sql.exec('DELETE FROM actual WHERE shard_id >= ?', count);
   }
 
-  // Shard snapshots: `listing` fills page by page, then replaces `actual` in one go.
+  // Shard snapshots. A listing runs page by page, over several invocations on a large conduit; `actual` changes only
+  // when it completes. Meanwhile `listing` holds the shards whose status or transport differs from `actual`, and
+  // `listing_pages` the ids each page saw (one row a page), so an unchanged conduit costs a few rows a pass.
 
   beginListing(): void {
     this.sql.exec('DELETE FROM listing');
+    this.sql.exec('DELETE FROM listing_pages');
   }
 
-  addListed(shards: ActualShard[]): void {
-    for (const s of shards) {
-      const { id, status, transport } = s;
-      this.sql.exec(
-        'INSERT OR REPLACE INTO listing (shard_id, status, transport) VALUES (?, ?, ?)',
-        id,
-        status,
-        JSON.stringify(transport),
-      );
+  addListed(shards: ActualShard[], page: number): void {
+    const known = new Map(
+      this.sql
+        .exec<{ shard_id: number; status: string; transport: string }>(
+          'SELECT a.* FROM actual a JOIN json_each(?) j ON a.shard_id = j.value',
+          JSON.stringify(shards.map((s) => s.id)),
+        )
+        .toArray()
+        .map((r) => [r.shard_id, r]),
+    );
+    for (const { id, status, transport } of shards) {
+      const json = JSON.stringify(transport);
+      const was = known.get(id);
+      if (was && was.status === status && was.transport === json) continue;
+      this.sql.exec('INSERT OR REPLACE INTO listing (shard_id, status, transport) VALUES (?, ?, ?)', id, status, json);
     }
+    this.sql.exec(
+      'INSERT OR REPLACE INTO listing_pages (page, ids) VALUES (?, ?)',
+      page,
+      JSON.stringify(shards.map((s) => s.id)),
+    );
   }
 
+  /** The listing is complete: apply what changed, and forget shards no page listed (Twitch no longer has them). */
   commitListing(): void {
-    this.sql.exec('DELETE FROM actual');
-    this.sql.exec('INSERT INTO actual SELECT * FROM listing');
-    this.sql.exec('DELETE FROM listing');
+    this.sql.exec('INSERT OR REPLACE INTO actual SELECT * FROM listing');
+    this.sql.exec(`DELETE FROM actual WHERE shard_id NOT IN (SELECT j.value FROM listing_pages p, json_each(p.ids) j)`);
+    this.beginListing();
   }
 
   actual(opts: { offset?: number; limit?: number } = {}): ActualShard[] {
