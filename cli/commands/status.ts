@@ -27,7 +27,10 @@ export function shardTable(shards: readonly Shard[]): string {
     ['ID', 'ENDPOINT', 'STATUS', 'METHOD', 'SINCE', 'CALLBACK / SESSION'],
     shards.map((s) => [
       s.id,
-      s.desired_endpoint,
+      // Desired → where maintenance has it now, when the two differ.
+      s.effective_endpoint !== s.desired_endpoint
+        ? `${s.desired_endpoint} → ${s.effective_endpoint}`
+        : s.desired_endpoint,
       shardStatus(s),
       s.actual?.method,
       when(s.actual?.disconnected_at ?? s.actual?.connected_at),

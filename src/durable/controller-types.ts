@@ -65,6 +65,8 @@ export interface EndpointView {
 export interface ShardView {
   id: number;
   desired_endpoint: string | null;
+  /** Where the shard is meant to be now: the desired endpoint, or its substitute while maintenance moves it. */
+  effective_endpoint: string | null;
   actual: {
     status: string;
     method: string;

@@ -13,11 +13,13 @@ const shards: Shard[] = [
   {
     id: 0,
     desired_endpoint: 'default',
+    effective_endpoint: 'default',
     actual: { status: 'enabled', method: 'webhook', callback: 'http://w/webhooks/default' },
   },
   {
     id: 1,
     desired_endpoint: 'ws',
+    effective_endpoint: 'ws',
     actual: {
       status: 'websocket_disconnected',
       method: 'websocket',
@@ -25,7 +27,13 @@ const shards: Shard[] = [
       disconnected_at: '2030-01-01T10:00:00.123456Z',
     },
   },
-  { id: 2, desired_endpoint: null, actual: null },
+  { id: 2, desired_endpoint: null, effective_endpoint: null, actual: null },
+  {
+    id: 3,
+    desired_endpoint: 'default',
+    effective_endpoint: 'second',
+    actual: { status: 'enabled', method: 'webhook', callback: 'http://w/webhooks/second' },
+  },
 ];
 
 const progress: Reconcile['progress'] = {
@@ -72,7 +80,9 @@ describe('command renderings', () => {
     expect(lines[1]).toMatch(/^0\s+default\s+enabled\s+webhook\s+-\s+http:\/\/w\/webhooks\/default$/);
     expect(lines[2]).toMatch(/^1\s+ws\s+websocket_disconnected\s+websocket\s+2030-01-01T10:00:00Z\s+session S1$/);
     expect(lines[3]).toMatch(/^2\s+-\s+none\s+-\s+-\s+-$/);
-    expect(statusCounts(shards)).toBe('enabled 1, websocket_disconnected 1, none 1');
+    // Moved by maintenance: desired → where it is meant to be now.
+    expect(lines[4]).toMatch(/^3\s+default → second\s+enabled\s+webhook\s+-\s+http:\/\/w\/webhooks\/second$/);
+    expect(statusCounts(shards)).toBe('enabled 2, websocket_disconnected 1, none 1');
   });
 
   it('summarises the status: conduit, token, reconcile, cost, shard counts, endpoints and windows', () => {
@@ -90,7 +100,7 @@ describe('command renderings', () => {
           created_at: 'x',
         },
       ],
-      shards,
+      shards: shards.slice(0, 3),
       shards_total: 3,
       windows: [
         {

@@ -36,10 +36,12 @@ function shard(
   desired: string | null,
   status: string | null,
   transport: Partial<Shard['actual']> = {},
+  effective = desired,
 ): Shard {
   return {
     id,
     desired_endpoint: desired,
+    effective_endpoint: effective,
     actual:
       status === null ? null : { status, method: 'webhook', callback: desired ? CB(desired) : undefined, ...transport },
   };
@@ -71,6 +73,11 @@ describe('drifted', () => {
     ).toBe(false);
     expect(drifted(shard(2, 'a', null), EPS)).toBe(false);
     expect(drifted(shard(3, 'gone', 'enabled'), EPS)).toBe(false);
+  });
+
+  it('measures against the endpoint maintenance moved the shard to, not the desired one', () => {
+    expect(drifted(shard(0, 'a', 'enabled', { callback: CB('b') }, 'b'), EPS)).toBe(false);
+    expect(drifted(shard(1, 'a', 'enabled', { callback: CB('a') }, 'b'), EPS)).toBe(true);
   });
 
   it('is true for another callback, another session or another transport', () => {

@@ -78,6 +78,11 @@ describe('a window on a webhook endpoint', () => {
     const kinds = (await h.actions()).map((a) => a.kind);
     expect(kinds).toContain('maintenance:substitute');
     expect(kinds).toContain('probe');
+    // The status view shows both: where each shard belongs, and where maintenance has it now.
+    const status = await h.admin('GET', '/status');
+    const view = await status.json<{ shards: { desired_endpoint: string; effective_endpoint: string }[] }>();
+    expect(view.shards.map((s) => s.desired_endpoint)).toEqual(layout);
+    expect(view.shards.map((s) => s.effective_endpoint)).toEqual(where);
   });
 
   it('delivers every event while blue is down: none dropped, none sent to blue', async () => {

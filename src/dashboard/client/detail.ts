@@ -37,6 +37,9 @@ export function renderDetail(s: Snapshot, id: number | null, onRemove: (id: numb
         ),
       ),
       ...row('desired', shard.desired_endpoint ?? '—'),
+      ...(shard.effective_endpoint !== shard.desired_endpoint
+        ? row('now on', `${shard.effective_endpoint ?? '—'} (maintenance)`)
+        : []),
       ...row('transport', a?.method ?? '—'),
       ...row(
         a?.method === 'websocket' ? 'session' : 'callback',

@@ -16,10 +16,14 @@ export function groupOf(status: string | undefined | null): Group {
   return 'failed';
 }
 
-/** Whether Twitch's transport for the shard is not the one its desired endpoint would give it (a reconcile is due). */
+/**
+ * Whether Twitch's transport for the shard is not the one its effective endpoint would give it (a reconcile is due).
+ * Effective, not desired: a shard maintenance moved to a substitute is where it should be.
+ */
 export function drifted(shard: Shard, endpoints: ReadonlyMap<string, Endpoint>): boolean {
   const a = shard.actual;
-  const want = shard.desired_endpoint === null ? undefined : endpoints.get(shard.desired_endpoint);
+  const target = shard.effective_endpoint ?? shard.desired_endpoint;
+  const want = target === null ? undefined : endpoints.get(target);
   if (!a || !want) return false;
   if (want.kind === 'webhook') return a.method !== 'webhook' || (!!want.callback && a.callback !== want.callback);
   const session = want.socket?.session_id;

@@ -38,6 +38,7 @@ export class ControllerOps {
     const offset = opts.shard_offset ?? 0;
     const limit = opts.shard_limit ?? 1_000;
     const layout = this.store.layout();
+    const effective = this.c.maintenance.effective();
     const actual = new Map(this.store.actual({ offset, limit }).map((s) => [s.id, s]));
     const conduit = this.store.conduit;
     const total = Math.max(layout.length, conduit?.shardCount ?? 0);
@@ -48,6 +49,7 @@ export class ControllerOps {
       shards.push({
         id,
         desired_endpoint: layout[id] ?? null,
+        effective_endpoint: effective[id] ?? layout[id] ?? null,
         actual: a
           ? {
               status: a.status,

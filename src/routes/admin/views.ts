@@ -50,6 +50,9 @@ export const ShardView = z
   .object({
     id: z.number().int(),
     desired_endpoint: nullableText,
+    effective_endpoint: nullableText.openapi({
+      description: 'where the shard is meant to be now: the desired endpoint, or its substitute during maintenance',
+    }),
     actual: z
       .object({
         status: z.string(),
