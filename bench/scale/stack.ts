@@ -14,6 +14,7 @@ import { startSimulator, type RunningSim } from '../../sim/server.ts';
 import type { Conduit } from '../../sim/state.ts';
 import { productionWorker, SHARED, startWorkerd, type BuildResult } from '../ingest/targets.ts';
 import type { ReconcileProgress } from '../../src/durable/controller-types.ts';
+import { adminClient, simBindings } from '../sim-worker.ts';
 
 const SECRETS = {
   EVENTSUB_SECRET: 'bench-scale-eventsub-master-0123456789',
@@ -66,9 +67,7 @@ export async function startScaleStack(bundle: BuildResult, opts: { persistRoot?:
         ...base.bindings,
         ...SECRETS,
         PUBLIC_URL: workerUrl,
-        TWITCH_API_BASE: `${sim.url}/helix`,
-        TWITCH_AUTH_BASE: `${sim.url}/oauth2`,
-        TWITCH_EVENTSUB_WS_URL: `${sim.url.replace('http', 'ws')}/ws`,
+        ...simBindings(sim.url),
       },
       unsafeDirectSockets: [{ host: '127.0.0.1', port }],
     };
@@ -80,20 +79,8 @@ export async function startScaleStack(bundle: BuildResult, opts: { persistRoot?:
   }
   const { mf, url } = started;
 
-  async function admin<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await fetch(`${url}/admin/api${path}`, {
-      method,
-      headers: {
-        Authorization: `Bearer ${SECRETS.ADMIN_TOKEN}`,
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(120_000),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} /admin/api${path} → ${res.status}: ${text.slice(0, 300)}`);
-    return (text ? JSON.parse(text) : null) as T;
-  }
+  // Long enough for a 20,000-shard change the admin call starts in its own invocation.
+  const admin = adminClient(url, SECRETS.ADMIN_TOKEN, 120_000);
 
   return {
     sim,

@@ -21,6 +21,7 @@ import {
   startWorkerd,
   type BuildResult,
 } from '../ingest/targets.ts';
+import { adminClient, simBindings } from '../sim-worker.ts';
 
 /** The endpoint (and so the WebSocketShard object `ws:<name>`) that carries every event of the bench. */
 export const WS_ENDPOINT = 'bench-ws';
@@ -38,21 +39,6 @@ export interface WsStack {
   /** Messages the Queue delivered to the acknowledging consumer so far. */
   drained(): Promise<number>;
   close(): Promise<void>;
-}
-
-async function admin(url: string, token: string, method: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${url}/admin/api${path}`, {
-    method,
-    headers: {
-      Authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(15_000),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} /admin/api${path}: HTTP ${res.status} ${text.slice(0, 300)}`);
-  return text ? JSON.parse(text) : null;
 }
 
 export async function startWsStack(
@@ -85,9 +71,7 @@ export async function startWsStack(
         EVENTSUB_SECRET: `bench-master-${crypto.randomUUID()}`,
         ADMIN_TOKEN: adminToken,
         CONSUMER_TOKEN: consumerToken,
-        TWITCH_API_BASE: `${sim.url}/helix`,
-        TWITCH_AUTH_BASE: `${sim.url}/oauth2`,
-        TWITCH_EVENTSUB_WS_URL: `${sim.url.replace(/^http/, 'ws')}/ws`,
+        ...simBindings(sim.url),
       },
       unsafeDirectSockets: [{ host: '127.0.0.1', port: 0 }],
     };
@@ -109,8 +93,9 @@ export async function startWsStack(
 
     const broadcasters = Array.from({ length: broadcasterCount }, (_, i) => String(95_000_001 + i));
     sim.sim.state.authorize(DEFAULT_CLIENT_ID, [...broadcasters]);
-    await admin(url, adminToken, 'POST', '/endpoints', { name: WS_ENDPOINT, kind: 'websocket' });
-    await admin(url, adminToken, 'PUT', '/layout', { shards: [WS_ENDPOINT] });
+    const admin = adminClient(url, adminToken, 15_000);
+    await admin('POST', '/endpoints', { name: WS_ENDPOINT, kind: 'websocket' });
+    await admin('PUT', '/layout', { shards: [WS_ENDPOINT] });
     await waitFor(
       'the websocket shard to be enabled in the simulator',
       () => {
@@ -120,7 +105,7 @@ export async function startWsStack(
       { timeoutMs: 20_000, intervalMs: 50 },
     );
     for (const b of broadcasters) {
-      await admin(url, adminToken, 'POST', '/subscriptions', {
+      await admin('POST', '/subscriptions', {
         type: EVENT_TYPE,
         version: '1',
         condition: { broadcaster_user_id: b, user_id: b },

@@ -131,6 +131,16 @@ export class MaintenanceStore {
       .map((r) => r.shard_id);
   }
 
+  /** The effective endpoints of shards `from` ≤ id < `to` (a page of `GET status`), without reading the rest. */
+  effectiveIn(from: number, to: number): Map<number, string> {
+    const rows = this.sql.exec<{ shard_id: number; endpoint: string }>(
+      'SELECT shard_id, endpoint FROM effective WHERE shard_id >= ? AND shard_id < ?',
+      from,
+      to,
+    );
+    return new Map(rows.toArray().map((r) => [r.shard_id, r.endpoint]));
+  }
+
   effective(): string[] {
     return this.sql
       .exec<{ endpoint: string }>('SELECT endpoint FROM effective ORDER BY shard_id')

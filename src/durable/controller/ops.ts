@@ -38,18 +38,19 @@ export class ControllerOps {
     const offset = opts.shard_offset ?? 0;
     const limit = opts.shard_limit ?? 1_000;
     const layout = this.store.layout();
-    const effective = this.c.maintenance.effective();
     const actual = new Map(this.store.actual({ offset, limit }).map((s) => [s.id, s]));
     const conduit = this.store.conduit;
     const total = Math.max(layout.length, conduit?.shardCount ?? 0);
+    const end = Math.min(total, offset + limit);
+    const effective = this.c.maintenance.effectiveIn(offset, end);
     const shards = [];
-    for (let id = offset; id < Math.min(total, offset + limit); id++) {
+    for (let id = offset; id < end; id++) {
       const a = actual.get(id);
       const t = a?.transport;
       shards.push({
         id,
         desired_endpoint: layout[id] ?? null,
-        effective_endpoint: effective[id] ?? layout[id] ?? null,
+        effective_endpoint: effective.get(id) ?? layout[id] ?? null,
         actual: a
           ? {
               status: a.status,

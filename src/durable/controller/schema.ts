@@ -37,7 +37,8 @@ export const MIGRATIONS: string[][] = [
     `CREATE TABLE IF NOT EXISTS effective (shard_id INTEGER PRIMARY KEY, endpoint TEXT NOT NULL)`,
   ],
   // Issue #8, scale: a listing in progress keeps only the shards that changed (in `listing`) and, one row a page,
-  // the ids it saw, so a pass over 20,000 unchanged shards writes ~400 rows, not ~80,000 (billed per row written).
+  // the ids it saw, so a pass over 20,000 unchanged shards writes a few hundred rows, not ~80,000 (billed per row
+  // written).
   [`CREATE TABLE IF NOT EXISTS listing_pages (page INTEGER PRIMARY KEY, ids TEXT NOT NULL)`],
 ];
 

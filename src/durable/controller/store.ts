@@ -144,11 +144,12 @@ export class ControllerStore {
   }
 
   addListed(shards: ActualShard[], page: number): void {
+    const ids = JSON.stringify(shards.map((s) => s.id));
     const known = new Map(
       this.sql
         .exec<{ shard_id: number; status: string; transport: string }>(
           'SELECT a.* FROM actual a JOIN json_each(?) j ON a.shard_id = j.value',
-          JSON.stringify(shards.map((s) => s.id)),
+          ids,
         )
         .toArray()
         .map((r) => [r.shard_id, r]),
@@ -159,11 +160,7 @@ export class ControllerStore {
       if (was && was.status === status && was.transport === json) continue;
       this.sql.exec('INSERT OR REPLACE INTO listing (shard_id, status, transport) VALUES (?, ?, ?)', id, status, json);
     }
-    this.sql.exec(
-      'INSERT OR REPLACE INTO listing_pages (page, ids) VALUES (?, ?)',
-      page,
-      JSON.stringify(shards.map((s) => s.id)),
-    );
+    this.sql.exec('INSERT OR REPLACE INTO listing_pages (page, ids) VALUES (?, ?)', page, ids);
   }
 
   /** The listing is complete: apply what changed, and forget shards no page listed (Twitch no longer has them). */
